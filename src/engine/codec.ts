@@ -1,0 +1,73 @@
+import sharp from 'sharp';
+import { SuperimposeError } from '../errors.js';
+import type { Raster, Rgba } from './raster.js';
+
+export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface DecodeOptions {
+  /** The request field the image came from, for error messages. */
+  readonly field: string;
+  readonly maxPixels: number;
+}
+
+/** Decodes a base image: RGB, or RGBA when it has alpha. */
+export function decodeImage(input: Buffer, options: DecodeOptions): Promise<Raster> {
+  return decode(input, options, false);
+}
+
+/** Decodes an overlay or mask: always RGBA, opaque where the file has no alpha. */
+export function decodeRgba(input: Buffer, options: DecodeOptions): Promise<Rgba> {
+  return decode(input, options, true) as Promise<Rgba>;
+}
+
+/**
+ * Decodes to 8-bit sRGB: EXIF orientation applied, embedded ICC profiles not
+ * applied (pixel values as stored, as the reference reads them), first frame only.
+ */
+async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
+  let pipeline = sharp(input, {
+    ignoreIcc: true,
+    autoOrient: true,
+    limitInputPixels: options.maxPixels,
+    pages: 1,
+  })
+    .toColourspace('srgb');
+  pipeline = ensureAlpha ? pipeline.ensureAlpha() : pipeline;
+  try {
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 && info.channels !== 4) {
+      throw new Error(`decoded to ${info.channels} channels`);
+    }
+    return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (cause) {
+    throw decodeError(options.field, cause, options.maxPixels);
+  }
+}
+
+function decodeError(field: string, cause: unknown, maxPixels: number): SuperimposeError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  if (/pixel limit/i.test(detail)) {
+    return new SuperimposeError('too_large', `Expected an image of at most ${maxPixels} pixels for ${field} but received a larger one`, { field, cause });
+  }
+  return new SuperimposeError('invalid_image', `Expected a decodable jpeg, png, webp, gif, tiff, avif, heif or svg image for ${field} but it could not be decoded: ${detail}`, { field, cause });
+}
+
+export interface EncodeOptions {
+  readonly format: OutputFormat;
+  /** 10–100, used by the lossy formats. */
+  readonly quality: number;
+}
+
+/** Step 8: encodes the composited raster. JPEG flattens any alpha onto white. */
+export async function encodeImage(image: Raster, options: EncodeOptions): Promise<Buffer> {
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  switch (options.format) {
+    case 'jpeg':
+      return (image.channels === 4 ? pipeline.flatten({ background: '#ffffff' }) : pipeline).jpeg({ quality: options.quality }).toBuffer();
+    case 'png':
+      return pipeline.png().toBuffer();
+    case 'webp':
+      return pipeline.webp({ quality: options.quality }).toBuffer();
+  }
+}

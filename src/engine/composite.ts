@@ -1,0 +1,51 @@
+import type { Raster, Rgba } from './raster.js';
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Step 6: the part of an overlay placed at (x, y) that falls on the base; undefined when none does. */
+export function clipPlacement(base: Raster, overlay: Rgba, x: number, y: number): Rect | undefined {
+  const left = Math.max(x, 0);
+  const top = Math.max(y, 0);
+  const right = Math.min(x + overlay.width, base.width);
+  const bottom = Math.min(y + overlay.height, base.height);
+  if (right <= left || bottom <= top) return undefined;
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+const PRECISION_BITS = 7;
+const shiftDiv255 = (x: number): number => ((x >>> 8) + x) >>> 8;
+
+/**
+ * Step 7: source-over with Pillow's integer `alpha_composite`, in place on the
+ * base, over the clipped rectangle only. An RGB base counts as opaque.
+ */
+export function compositeOver(base: Raster, overlay: Rgba, x: number, y: number): void {
+  const rect = clipPlacement(base, overlay, x, y);
+  if (!rect) return;
+  const dst = base.data;
+  const src = overlay.data;
+  const bc = base.channels;
+  for (let row = 0; row < rect.height; row++) {
+    let d = ((rect.y + row) * base.width + rect.x) * bc;
+    let s = ((rect.y + row - y) * overlay.width + (rect.x - x)) * 4;
+    for (let col = 0; col < rect.width; col++, d += bc, s += 4) {
+      const sa = src[s + 3]!;
+      if (sa === 0) continue;
+      const da = bc === 4 ? dst[d + 3]! : 255;
+      const blend = da * (255 - sa);
+      const outa255 = sa * 255 + blend;
+      const coef1 = Math.trunc((sa * 255 * 255 * (1 << PRECISION_BITS)) / outa255);
+      const coef2 = 255 * (1 << PRECISION_BITS) - coef1;
+      const round = 0x80 << PRECISION_BITS;
+      dst[d] = shiftDiv255(src[s]! * coef1 + dst[d]! * coef2 + round) >>> PRECISION_BITS;
+      dst[d + 1] = shiftDiv255(src[s + 1]! * coef1 + dst[d + 1]! * coef2 + round) >>> PRECISION_BITS;
+      dst[d + 2] = shiftDiv255(src[s + 2]! * coef1 + dst[d + 2]! * coef2 + round) >>> PRECISION_BITS;
+      if (bc === 4) dst[d + 3] = shiftDiv255(outa255 + 0x80);
+    }
+  }
+}

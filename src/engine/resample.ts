@@ -1,0 +1,166 @@
+import type { PremultipliedImage } from './premultiplied.js';
+import type { Size } from './raster.js';
+
+/**
+ * Resamplers with the exact numbers of PyTorch's `interpolate` (CPU, torch 1.13,
+ * align_corners=False, no antialias) on a channels-last float32 RGBA tensor.
+ * Each builds per-axis tables once, then makes one pass over the output.
+ */
+export const RESIZE_METHODS = ['nearest-exact', 'bilinear', 'area'] as const;
+export type ResizeMethod = (typeof RESIZE_METHODS)[number];
+
+const f32 = Math.fround;
+
+/** torch's `float(in) / out`, a float32. */
+function scaleOf(inSize: number, outSize: number): number {
+  return f32(inSize / outSize);
+}
+
+/** nearest-exact: source index min(floor(float32((i + 0.5) · s)), in − 1). */
+export function nearestExactIndices(inSize: number, outSize: number): Int32Array {
+  const scale = scaleOf(inSize, outSize);
+  const indices = new Int32Array(outSize);
+  for (let i = 0; i < outSize; i++) indices[i] = Math.min(Math.floor(f32((i + 0.5) * scale)), inSize - 1);
+  return indices;
+}
+
+export interface LinearTaps {
+  readonly index0: Int32Array;
+  readonly index1: Int32Array;
+  readonly weight0: Float32Array;
+  readonly weight1: Float32Array;
+}
+
+/**
+ * bilinear: source coordinate max((i + 0.5) · s − 0.5, 0) in double from the
+ * float32 scale; λ1 = float32(coordinate − index0), λ0 = float32(1 − λ1).
+ */
+export function linearTaps(inSize: number, outSize: number): LinearTaps {
+  const scale = scaleOf(inSize, outSize);
+  const index0 = new Int32Array(outSize);
+  const index1 = new Int32Array(outSize);
+  const weight0 = new Float32Array(outSize);
+  const weight1 = new Float32Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    const source = Math.max(scale * (i + 0.5) - 0.5, 0);
+    const i0 = Math.trunc(source);
+    const lambda1 = f32(source - i0);
+    index0[i] = i0;
+    index1[i] = Math.min(i0 + 1, inSize - 1);
+    weight1[i] = lambda1;
+    weight0[i] = 1 - lambda1;
+  }
+  return { index0, index1, weight0, weight1 };
+}
+
+export interface AreaWindows {
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+}
+
+/** Adaptive average pooling windows: floor(i·in/out) to ceil((i+1)·in/out), in float32 as torch computes them. */
+export function areaWindows(inSize: number, outSize: number): AreaWindows {
+  const start = new Int32Array(outSize);
+  const end = new Int32Array(outSize);
+  for (let i = 0; i < outSize; i++) {
+    start[i] = Math.floor(f32(f32(i * inSize) / outSize));
+    end[i] = Math.ceil(f32(f32((i + 1) * inSize) / outSize));
+  }
+  return { start, end };
+}
+
+export function resampleNearestExact(src: PremultipliedImage, size: Size): PremultipliedImage {
+  const xs = nearestExactIndices(src.width, size.width);
+  const ys = nearestExactIndices(src.height, size.height);
+  const out = new Float32Array(size.width * size.height * 4);
+  const data = src.data;
+  let o = 0;
+  for (let y = 0; y < size.height; y++) {
+    const row = ys[y]! * src.width;
+    for (let x = 0; x < size.width; x++) {
+      const s = (row + xs[x]!) * 4;
+      out[o++] = data[s]!;
+      out[o++] = data[s + 1]!;
+      out[o++] = data[s + 2]!;
+      out[o++] = data[s + 3]!;
+    }
+  }
+  return { width: size.width, height: size.height, data: out };
+}
+
+/**
+ * Weights are float32 products λy·λx; the 4-tap sum is taken in double and
+ * rounded to float32 once (storing into the Float32Array does the rounding).
+ */
+export function resampleBilinear(src: PremultipliedImage, size: Size): PremultipliedImage {
+  const tx = linearTaps(src.width, size.width);
+  const ty = linearTaps(src.height, size.height);
+  const out = new Float32Array(size.width * size.height * 4);
+  const data = src.data;
+  const rowStride = src.width * 4;
+  let o = 0;
+  for (let y = 0; y < size.height; y++) {
+    const row0 = ty.index0[y]! * rowStride;
+    const row1 = ty.index1[y]! * rowStride;
+    const wy0 = ty.weight0[y]!;
+    const wy1 = ty.weight1[y]!;
+    for (let x = 0; x < size.width; x++) {
+      const c0 = tx.index0[x]! * 4;
+      const c1 = tx.index1[x]! * 4;
+      const wx0 = tx.weight0[x]!;
+      const wx1 = tx.weight1[x]!;
+      const w00 = f32(wy0 * wx0);
+      const w01 = f32(wy0 * wx1);
+      const w10 = f32(wy1 * wx0);
+      const w11 = f32(wy1 * wx1);
+      const p00 = row0 + c0;
+      const p01 = row0 + c1;
+      const p10 = row1 + c0;
+      const p11 = row1 + c1;
+      for (let c = 0; c < 4; c++) {
+        out[o++] = data[p00 + c]! * w00 + data[p01 + c]! * w01 + data[p10 + c]! * w10 + data[p11 + c]! * w11;
+      }
+    }
+  }
+  return { width: size.width, height: size.height, data: out };
+}
+
+/** Sums each window in float32 in row order, then divides by its height and then by its width. */
+export function resampleArea(src: PremultipliedImage, size: Size): PremultipliedImage {
+  const wx = areaWindows(src.width, size.width);
+  const wy = areaWindows(src.height, size.height);
+  const out = new Float32Array(size.width * size.height * 4);
+  const data = src.data;
+  let o = 0;
+  for (let y = 0; y < size.height; y++) {
+    const y0 = wy.start[y]!;
+    const y1 = wy.end[y]!;
+    const kh = y1 - y0;
+    for (let x = 0; x < size.width; x++) {
+      const x0 = wx.start[x]!;
+      const x1 = wx.end[x]!;
+      const kw = x1 - x0;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let iy = y0; iy < y1; iy++) {
+        let p = (iy * src.width + x0) * 4;
+        for (let ix = x0; ix < x1; ix++, p += 4) {
+          s0 = f32(s0 + data[p]!);
+          s1 = f32(s1 + data[p + 1]!);
+          s2 = f32(s2 + data[p + 2]!);
+          s3 = f32(s3 + data[p + 3]!);
+        }
+      }
+      out[o++] = f32(s0 / kh) / kw;
+      out[o++] = f32(s1 / kh) / kw;
+      out[o++] = f32(s2 / kh) / kw;
+      out[o++] = f32(s3 / kh) / kw;
+    }
+  }
+  return { width: size.width, height: size.height, data: out };
+}
+
+export const RESAMPLERS: Record<ResizeMethod, (src: PremultipliedImage, size: Size) => PremultipliedImage> = {
+  'nearest-exact': resampleNearestExact,
+  bilinear: resampleBilinear,
+  area: resampleArea,
+};

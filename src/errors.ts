@@ -1,0 +1,51 @@
+/**
+ * The one error catalogue. Every failure a user can cause has a stable code and
+ * an HTTP status; the message always names the field and what was expected.
+ */
+export const ERROR_STATUS = {
+  invalid_parameter: 400,
+  invalid_image: 400,
+  unreadable_input: 400,
+  unsupported_input: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  too_large: 413,
+  job_failed: 422,
+  rate_limited: 429,
+  internal: 500,
+  upstream_unreachable: 502,
+  upstream_timeout: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class SuperimposeError extends Error {
+  override readonly name = 'SuperimposeError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** The request field the error is about, when there is one. */
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.field = options.field;
+  }
+}
+
+/** Describes a received value briefly, for "… but received X" messages. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
+  if (Array.isArray(value)) return 'an array';
+  return `a value of type ${typeof value}`;
+}
+
+export function invalidParameter(field: string, expected: string, received: unknown): SuperimposeError {
+  return new SuperimposeError('invalid_parameter', `Expected ${expected} for ${field} but received ${describeValue(received)}`, { field });
+}
