@@ -5,7 +5,7 @@ import { applyMaskAndOpacity, maskLuma, resizeBicubicPillow } from './mask.js';
 import type { Raster, Rgba, Size } from './raster.js';
 import type { ResizeMethod } from './resample.js';
 import { resizeOverlay } from './resize-overlay.js';
-import { rotateOverlay, rotationGeometry } from './rotate.js';
+import { rotatedSize, rotateOverlay } from './rotate.js';
 import { overlayTargetSize, type OverlayResize } from './target-size.js';
 
 export interface ComposeOptions {
@@ -49,7 +49,7 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
     requested: { width: options.width, height: options.height },
   });
   checkOverlayPixels(target, limits, 'after resizing');
-  if (options.rotation % 360 !== 0) checkOverlayPixels(rotationGeometry(target, options.rotation).size, limits, 'after rotation');
+  checkOverlayPixels(rotatedSize(target, options.rotation), limits, 'after rotation');
 
   let overlay = resizeOverlay(inputs.overlay, target, options.resizeMethod);
   const maskAlpha = mask && resizeBicubicPillow(maskLuma(mask), target);

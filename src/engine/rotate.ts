@@ -33,6 +33,14 @@ export function rotationGeometry(size: Size, degrees: number): RotationGeometry 
   return { size: { width: nw, height: nh }, matrix: [m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!] };
 }
 
+/** The overlay's size after step 5. */
+export function rotatedSize(size: Size, degrees: number): Size {
+  const angle = degrees % 360;
+  if (angle === 0 || angle === 180) return size;
+  if (angle % 90 === 0) return { width: size.height, height: size.width };
+  return rotationGeometry(size, angle).size;
+}
+
 /** Pillow's MULDIV255: (a·b + 128 + ((a·b + 128) >> 8)) >> 8. */
 const mulDiv255 = (a: number, b: number): number => {
   const t = a * b + 128;
@@ -78,12 +86,38 @@ function cubicAlongRow(src: Uint8Array, rowStart: number, xTaps: Int32Array, dx:
 }
 
 /**
- * Step 5: counter-clockwise rotation with an expanded canvas, exactly as
- * Pillow's `rotate(degrees, resample=BICUBIC, expand=True)` computes it on
- * "RGBa". Every angle takes this path, 90/180/270 included, as in the reference.
+ * Quarter turns move whole pixels, as Pillow's rotate does for 90/180/270, so a
+ * 2x1 overlay becomes 1x2. Like the reference, the pixels still make the
+ * "RGBa" round trip, which quantises semi-transparent colour.
+ */
+function quarterTurn(image: Rgba, turns: 1 | 2 | 3): Rgba {
+  const { width: w, height: h } = image;
+  const src = premultiply8(image);
+  const out = turns === 2 ? rgba(w, h) : rgba(h, w);
+  const dst = out.data;
+  let o = 0;
+  for (let v = 0; v < out.height; v++) {
+    for (let u = 0; u < out.width; u++, o += 4) {
+      // Source pixel for output (u, v), counter-clockwise.
+      const s = turns === 1 ? (u * w + (w - 1 - v)) * 4 : turns === 2 ? ((h - 1 - v) * w + (w - 1 - u)) * 4 : ((h - 1 - u) * w + v) * 4;
+      dst[o] = src[s]!;
+      dst[o + 1] = src[s + 1]!;
+      dst[o + 2] = src[s + 2]!;
+      dst[o + 3] = src[s + 3]!;
+    }
+  }
+  unpremultiply8InPlace(dst);
+  return out;
+}
+
+/**
+ * Step 5: counter-clockwise rotation with an expanded canvas, as Pillow's
+ * `rotate(degrees, resample=BICUBIC, expand=True)` computes it on "RGBa".
  */
 export function rotateOverlay(image: Rgba, degrees: number): Rgba {
-  if (degrees % 360 === 0) return image;
+  const angle = degrees % 360;
+  if (angle === 0) return image;
+  if (angle % 90 === 0) return quarterTurn(image, (angle / 90) as 1 | 2 | 3);
   const { size, matrix } = rotationGeometry(image, degrees);
   const [a, b, c, d, e, f] = matrix;
   const src = premultiply8(image);

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { premultiply, toByte, unpremultiply } from '../../src/engine/premultiplied.js';
+import { areaWindows, linearTaps, nearestExactIndices, resampleArea, resampleBilinear, resampleNearestExact } from '../../src/engine/resample.js';
+import { resizeOverlay } from '../../src/engine/resize-overlay.js';
+import { rgbaFromRows } from '../helpers/images.js';
+
+const grey = (v: number, a = 255) => [v, v, v, a];
+
+describe('per-axis tables', () => {
+  it('nearest-exact 3 -> 2 takes source columns 0 and 2', () => {
+    expect([...nearestExactIndices(3, 2)]).toEqual([0, 2]);
+  });
+
+  it('nearest-exact upscaling repeats by pixel centres', () => {
+    expect([...nearestExactIndices(2, 5)]).toEqual([0, 0, 1, 1, 1]);
+  });
+
+  it('area 4 -> 3 averages columns {0,1}, {1,2}, {2,3}', () => {
+    const { start, end } = areaWindows(4, 3);
+    expect([...start]).toEqual([0, 1, 2]);
+    expect([...end]).toEqual([2, 3, 4]);
+  });
+
+  it('bilinear 2 -> 4 samples at (i + 0.5)/2 − 0.5, clamped at the edges', () => {
+    const taps = linearTaps(2, 4);
+    expect([...taps.index0]).toEqual([0, 0, 0, 1]);
+    expect([...taps.index1]).toEqual([1, 1, 1, 1]);
+    expect([...taps.weight1]).toEqual([0, 0.25, 0.75, 0.25]); // the last tap's neighbour is clamped onto itself
+  });
+});
+
+describe('resamplers on real pixels', () => {
+  const row = rgbaFromRows([[grey(0), grey(60), grey(120), grey(240)]]);
+
+  it('nearest-exact 4 -> 2 keeps columns 1 and 3, the pixel centres', () => {
+    const out = unpremultiply(resampleNearestExact(premultiply(row), { width: 2, height: 1 }));
+    expect([...out.data]).toEqual([...grey(60), ...grey(240)]);
+  });
+
+  it('area 4 -> 3 gives the window means', () => {
+    const out = unpremultiply(resampleArea(premultiply(row), { width: 3, height: 1 }));
+    // (0+60)/2, (60+120)/2, (120+240)/2; values checked against torch 1.13.
+    expect([out.data[0], out.data[4], out.data[8]]).toEqual([30, 90, 180]);
+  });
+
+  it('bilinear 2 -> 4 blends neighbours with weights 1, 3/4, 1/4, 1', () => {
+    const two = rgbaFromRows([[grey(0), grey(200)]]);
+    const out = unpremultiply(resampleBilinear(premultiply(two), { width: 4, height: 1 }));
+    expect([out.data[0], out.data[4], out.data[8], out.data[12]]).toEqual([0, 50, 150, 200]);
+  });
+
+  it('resamples premultiplied: a transparent neighbour does not darken colour', () => {
+    const pair = rgbaFromRows([[[255, 0, 0, 255], [0, 0, 0, 0]]]);
+    const out = resizeOverlay(pair, { width: 3, height: 1 }, 'bilinear');
+    // The middle pixel is half covered: alpha halves, colour stays pure red.
+    expect([...out.data.subarray(4, 8)]).toEqual([255, 0, 0, 127]);
+    expect([...out.data.subarray(8, 12)]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('does nothing when the size is unchanged', () => {
+    const image = rgbaFromRows([[[10, 20, 30, 40]]]);
+    expect(resizeOverlay(image, { width: 1, height: 1 }, 'area')).toBe(image);
+  });
+});
+
+describe('toByte', () => {
+  it('truncates 255·v in float32 and clips', () => {
+    expect([toByte(0), toByte(1), toByte(0.5), toByte(1.2), toByte(-0.1), toByte(254.99 / 255)]).toEqual([0, 255, 127, 255, 0, 254]);
+  });
+});
