@@ -1,0 +1,111 @@
+import { PNG } from 'pngjs';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage, decodeRgba, encodeImage } from '../../src/engine/codec.js';
+import { SuperimposeError } from '../../src/errors.js';
+import { pixels } from '../helpers/images.js';
+
+const options = { field: 'base_image', maxPixels: 1_000_000 };
+
+describe('decodeImage', () => {
+  it('applies EXIF orientation', async () => {
+    // A 2x1 image, left red and right blue, tagged "mirror horizontal" (orientation 2).
+    const raw = Uint8Array.from([255, 0, 0, 0, 0, 255]);
+    const jpegless = await sharp(raw, { raw: { width: 2, height: 1, channels: 3 } }).png().withMetadata({ orientation: 2 }).toBuffer();
+    const decoded = await decodeImage(jpegless, options);
+    expect([...decoded.data]).toEqual([0, 0, 255, 255, 0, 0]);
+  });
+
+  it('swaps width and height for orientation 6', async () => {
+    const image = await sharp({ create: { width: 4, height: 2, channels: 3, background: 'white' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const decoded = await decodeImage(image, options);
+    expect([decoded.width, decoded.height]).toEqual([2, 4]);
+  });
+
+  it('keeps an RGB base at 3 channels and an alpha base at 4', async () => {
+    const rgb = await sharp({ create: { width: 1, height: 1, channels: 3, background: 'red' } }).png().toBuffer();
+    const withAlpha = await sharp({ create: { width: 1, height: 1, channels: 4, background: { r: 1, g: 2, b: 3, alpha: 0.5 } } }).png().toBuffer();
+    expect((await decodeImage(rgb, options)).channels).toBe(3);
+    expect([...(await decodeImage(withAlpha, options)).data]).toEqual([1, 2, 3, 128]);
+  });
+
+  it('converts grey, grey+alpha, 16-bit, palette and CMYK inputs to 8-bit sRGB', async () => {
+    const grey = await sharp(Uint8Array.from([7, 200]), { raw: { width: 2, height: 1, channels: 1 } }).png().toBuffer();
+    expect([...(await decodeImage(grey, options)).data]).toEqual([7, 7, 7, 200, 200, 200]);
+
+    const greyAlpha = await sharp(Uint8Array.from([7, 100]), { raw: { width: 1, height: 1, channels: 2 } }).png().toBuffer();
+    expect([...(await decodeRgba(greyAlpha, options)).data]).toEqual([7, 7, 7, 100]);
+
+    const sixteen = await sharp(Uint16Array.from([65535, 0, 32896]), { raw: { width: 1, height: 1, channels: 3, depth: 'ushort' } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
+    expect((await sharp(sixteen).metadata()).depth).toBe('ushort');
+    expect([...(await decodeImage(sixteen, options)).data]).toEqual([255, 0, 128]);
+
+    const palette = await sharp({ create: { width: 2, height: 2, channels: 3, background: { r: 10, g: 200, b: 30 } } }).png({ palette: true }).toBuffer();
+    expect((await sharp(palette).metadata()).isPalette).toBe(true);
+    expect([...(await decodeImage(palette, options)).data.subarray(0, 3)]).toEqual([10, 200, 30]);
+
+    const cmyk = await sharp({ create: { width: 2, height: 2, channels: 3, background: 'white' } }).toColourspace('cmyk').jpeg().toBuffer();
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    const decodedCmyk = await decodeImage(cmyk, options);
+    expect(decodedCmyk.channels).toBe(3);
+    expect(Math.min(...decodedCmyk.data)).toBeGreaterThan(240);
+  });
+
+  it('does not apply an embedded ICC profile: pixel values come as stored', async () => {
+    const raw = Uint8Array.from([200, 100, 50]);
+    const tagged = await sharp(raw, { raw: { width: 1, height: 1, channels: 3 } }).withIccProfile('p3').png().toBuffer();
+    expect((await sharp(tagged).metadata()).icc).toBeDefined();
+    // pngjs knows nothing of colour profiles: it reads the stored values.
+    const stored = PNG.sync.read(tagged).data.subarray(0, 3);
+    const colourManaged = (await sharp(tagged).toColourspace('srgb').raw().toBuffer()).subarray(0, 3);
+    expect([...stored]).not.toEqual([...colourManaged]);
+    expect([...(await decodeImage(tagged, options)).data]).toEqual([...stored]);
+  });
+
+  it('gives every overlay an alpha channel, opaque when the file has none', async () => {
+    const rgb = await sharp({ create: { width: 1, height: 1, channels: 3, background: 'blue' } }).png().toBuffer();
+    expect([...(await decodeRgba(rgb, options)).data]).toEqual([0, 0, 255, 255]);
+  });
+
+  it('wraps undecodable bytes as a 400 naming the field, with the cause', async () => {
+    const error = await decodeImage(Buffer.from('not an image'), options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SuperimposeError);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_image', field: 'base_image' });
+    expect((error as Error).message).toMatch(/base_image/);
+    expect((error as Error).cause).toBeDefined();
+  });
+
+  it('refuses an image over the pixel limit with a 413 before decoding it', async () => {
+    const big = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: 'white' } }).png().toBuffer();
+    const error = await decodeImage(big, { field: 'overlay_image', maxPixels: 1_000_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 413, code: 'too_large', field: 'overlay_image' });
+  });
+});
+
+describe('encodeImage', () => {
+  const transparentRed = { width: 1, height: 1, channels: 4 as const, data: Uint8Array.from([255, 0, 0, 0]) };
+
+  it('flattens alpha onto white for JPEG', async () => {
+    const out = await pixels(await encodeImage(transparentRed, { format: 'jpeg', quality: 95 }));
+    expect(out.channels).toBe(3);
+    expect(Math.min(...out.data)).toBeGreaterThan(250);
+  });
+
+  it('keeps alpha in PNG and WebP', async () => {
+    for (const format of ['png', 'webp'] as const) {
+      const encoded = await encodeImage(transparentRed, { format, quality: 95 });
+      expect((await sharp(encoded).metadata()).format).toBe(format);
+      expect((await pixels(encoded)).channels).toBe(4);
+    }
+  });
+
+  it('uses image_quality for lossy formats', async () => {
+    const noise = { width: 64, height: 64, channels: 3 as const, data: Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7919) % 251) };
+    const low = await encodeImage(noise, { format: 'jpeg', quality: 10 });
+    const high = await encodeImage(noise, { format: 'jpeg', quality: 100 });
+    expect(low.length).toBeLessThan(high.length);
+  });
+});
