@@ -1,8 +1,8 @@
 import { rgba, type Rgba } from './raster.js';
 
 /**
- * Premultiplied RGBA in float32, the working form of the resamplers:
- * colour c/255 · a/255 and alpha a/255, as the reference's tensors hold them.
+ * Premultiplied RGBA in float32, the resamplers' output: colour c/255 · a/255
+ * and alpha a/255, as the reference's tensors hold them.
  */
 export interface PremultipliedImage {
   readonly width: number;
@@ -10,22 +10,17 @@ export interface PremultipliedImage {
   readonly data: Float32Array;
 }
 
-/** float32(c / 255) for every byte: the reference's `uint8 / 255.0` in float32. */
-const UNIT = Float32Array.from({ length: 256 }, (_, c) => c / 255);
-
-export function premultiply(image: Rgba): PremultipliedImage {
-  const src = image.data;
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i += 4) {
-    const a = UNIT[src[i + 3]!]!;
-    // Storing into a Float32Array rounds the double product to float32.
-    out[i] = UNIT[src[i]!]! * a;
-    out[i + 1] = UNIT[src[i + 1]!]! * a;
-    out[i + 2] = UNIT[src[i + 2]!]! * a;
-    out[i + 3] = a;
-  }
-  return { width: image.width, height: image.height, data: out };
-}
+/**
+ * float32(float32(c/255) · float32(a/255)) at index a·256 + c: the reference's
+ * premultiplied value of every byte pair, so resamplers read bytes and never
+ * build a premultiplied copy of the whole overlay. Index a·256 + 255 is alpha itself.
+ */
+export const PREMULTIPLIED = (() => {
+  const unit = Float32Array.from({ length: 256 }, (_, c) => c / 255);
+  const table = new Float32Array(256 * 256);
+  for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) table[(a << 8) | c] = unit[c]! * unit[a]!;
+  return table;
+})();
 
 /** trunc(float32(255 · v)), clipped to 0–255: the reference's conversion back to bytes. */
 export function toByte(v: number): number {

@@ -1,10 +1,11 @@
-import type { PremultipliedImage } from './premultiplied.js';
-import type { Size } from './raster.js';
+import { PREMULTIPLIED, type PremultipliedImage } from './premultiplied.js';
+import type { Rgba, Size } from './raster.js';
 
 /**
  * Resamplers with the exact numbers of PyTorch's `interpolate` (CPU, torch 1.13,
  * align_corners=False, no antialias) on a channels-last float32 RGBA tensor.
- * Each builds per-axis tables once, then makes one pass over the output.
+ * Each reads overlay bytes through the PREMULTIPLIED table, builds per-axis
+ * tables once, then makes one pass over the output.
  */
 export const RESIZE_METHODS = ['nearest-exact', 'bilinear', 'area'] as const;
 export type ResizeMethod = (typeof RESIZE_METHODS)[number];
@@ -69,7 +70,7 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
   return { start, end };
 }
 
-export function resampleNearestExact(src: PremultipliedImage, size: Size): PremultipliedImage {
+export function resampleNearestExact(src: Rgba, size: Size): PremultipliedImage {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
   const out = new Float32Array(size.width * size.height * 4);
@@ -79,10 +80,11 @@ export function resampleNearestExact(src: PremultipliedImage, size: Size): Premu
     const row = ys[y]! * src.width;
     for (let x = 0; x < size.width; x++) {
       const s = (row + xs[x]!) * 4;
-      out[o++] = data[s]!;
-      out[o++] = data[s + 1]!;
-      out[o++] = data[s + 2]!;
-      out[o++] = data[s + 3]!;
+      const a = data[s + 3]! << 8;
+      out[o++] = PREMULTIPLIED[a | data[s]!]!;
+      out[o++] = PREMULTIPLIED[a | data[s + 1]!]!;
+      out[o++] = PREMULTIPLIED[a | data[s + 2]!]!;
+      out[o++] = PREMULTIPLIED[a | 255]!;
     }
   }
   return { width: size.width, height: size.height, data: out };
@@ -92,7 +94,7 @@ export function resampleNearestExact(src: PremultipliedImage, size: Size): Premu
  * Weights are float32 products λy·λx; the 4-tap sum is taken in double and
  * rounded to float32 once (storing into the Float32Array does the rounding).
  */
-export function resampleBilinear(src: PremultipliedImage, size: Size): PremultipliedImage {
+export function resampleBilinear(src: Rgba, size: Size): PremultipliedImage {
   const tx = linearTaps(src.width, size.width);
   const ty = linearTaps(src.height, size.height);
   const out = new Float32Array(size.width * size.height * 4);
@@ -117,16 +119,25 @@ export function resampleBilinear(src: PremultipliedImage, size: Size): Premultip
       const p01 = row0 + c1;
       const p10 = row1 + c0;
       const p11 = row1 + c1;
-      for (let c = 0; c < 4; c++) {
-        out[o++] = data[p00 + c]! * w00 + data[p01 + c]! * w01 + data[p10 + c]! * w10 + data[p11 + c]! * w11;
+      const a00 = data[p00 + 3]! << 8;
+      const a01 = data[p01 + 3]! << 8;
+      const a10 = data[p10 + 3]! << 8;
+      const a11 = data[p11 + 3]! << 8;
+      for (let c = 0; c < 3; c++) {
+        out[o++] =
+          PREMULTIPLIED[a00 | data[p00 + c]!]! * w00 +
+          PREMULTIPLIED[a01 | data[p01 + c]!]! * w01 +
+          PREMULTIPLIED[a10 | data[p10 + c]!]! * w10 +
+          PREMULTIPLIED[a11 | data[p11 + c]!]! * w11;
       }
+      out[o++] = PREMULTIPLIED[a00 | 255]! * w00 + PREMULTIPLIED[a01 | 255]! * w01 + PREMULTIPLIED[a10 | 255]! * w10 + PREMULTIPLIED[a11 | 255]! * w11;
     }
   }
   return { width: size.width, height: size.height, data: out };
 }
 
 /** Sums each window in float32 in row order, then divides by its height and then by its width. */
-export function resampleArea(src: PremultipliedImage, size: Size): PremultipliedImage {
+export function resampleArea(src: Rgba, size: Size): PremultipliedImage {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
   const out = new Float32Array(size.width * size.height * 4);
@@ -144,10 +155,11 @@ export function resampleArea(src: PremultipliedImage, size: Size): Premultiplied
       for (let iy = y0; iy < y1; iy++) {
         let p = (iy * src.width + x0) * 4;
         for (let ix = x0; ix < x1; ix++, p += 4) {
-          s0 = f32(s0 + data[p]!);
-          s1 = f32(s1 + data[p + 1]!);
-          s2 = f32(s2 + data[p + 2]!);
-          s3 = f32(s3 + data[p + 3]!);
+          const a = data[p + 3]! << 8;
+          s0 = f32(s0 + PREMULTIPLIED[a | data[p]!]!);
+          s1 = f32(s1 + PREMULTIPLIED[a | data[p + 1]!]!);
+          s2 = f32(s2 + PREMULTIPLIED[a | data[p + 2]!]!);
+          s3 = f32(s3 + PREMULTIPLIED[a | 255]!);
         }
       }
       out[o++] = f32(s0 / kh) / kw;
@@ -159,7 +171,7 @@ export function resampleArea(src: PremultipliedImage, size: Size): Premultiplied
   return { width: size.width, height: size.height, data: out };
 }
 
-export const RESAMPLERS: Record<ResizeMethod, (src: PremultipliedImage, size: Size) => PremultipliedImage> = {
+export const RESAMPLERS: Record<ResizeMethod, (src: Rgba, size: Size) => PremultipliedImage> = {
   'nearest-exact': resampleNearestExact,
   bilinear: resampleBilinear,
   area: resampleArea,

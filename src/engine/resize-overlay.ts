@@ -1,4 +1,4 @@
-import { premultiply, unpremultiply } from './premultiplied.js';
+import { unpremultiply } from './premultiplied.js';
 import type { Rgba, Size } from './raster.js';
 import { RESAMPLERS, type ResizeMethod } from './resample.js';
 
@@ -8,5 +8,5 @@ import { RESAMPLERS, type ResizeMethod } from './resample.js';
  */
 export function resizeOverlay(overlay: Rgba, size: Size, method: ResizeMethod): Rgba {
   if (size.width === overlay.width && size.height === overlay.height) return overlay;
-  return unpremultiply(RESAMPLERS[method](premultiply(overlay), size));
+  return unpremultiply(RESAMPLERS[method](overlay, size));
 }

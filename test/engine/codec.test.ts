@@ -36,7 +36,7 @@ describe('decodeImage', () => {
     const greyAlpha = await sharp(Uint8Array.from([7, 100]), { raw: { width: 1, height: 1, channels: 2 } }).png().toBuffer();
     expect([...(await decodeRgba(greyAlpha, options)).data]).toEqual([7, 7, 7, 100]);
 
-    const sixteen = await sharp(Uint16Array.from([65535, 0, 32896]), { raw: { width: 1, height: 1, channels: 3, depth: 'ushort' } })
+    const sixteen = await sharp(Uint16Array.from([65535, 0, 32896]), { raw: { width: 1, height: 1, channels: 3 } })
       .toColourspace('rgb16')
       .png()
       .toBuffer();
