@@ -65,7 +65,7 @@ function fieldSchema<S extends ParameterSpec>(name: string, spec: S): FieldSchem
     case 'image':
       return z
         .union([z.string().min(1), z.instanceof(Uint8Array)], { error })
-        .meta({ ...meta, type: 'string' }) as unknown as FieldSchema<S>;
+        .meta(meta) as unknown as FieldSchema<S>;
     case 'number':
       return z.number({ error }).min(spec.min, { error }).max(spec.max, { error }).meta(meta) as FieldSchema<S>;
     case 'integer':

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the server reads (SPEC "Configuration"), with its default. */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  SUPERIMPOSE_API_KEYS: list,
+  SUPERIMPOSE_ALLOW_HOSTS: list,
+  SUPERIMPOSE_FETCH_TIMEOUT_MS: positiveInt(10_000),
+  SUPERIMPOSE_FETCH_MAX_BYTES: positiveInt(50 * 1024 * 1024),
+  SUPERIMPOSE_MAX_BODY_BYTES: positiveInt(100 * 1024 * 1024),
+  SUPERIMPOSE_RESULT_TTL_SECONDS: z.coerce.number().positive().default(3600),
+  SUPERIMPOSE_PUBLIC_URL: z.url().optional(),
+  SUPERIMPOSE_JOB_CONCURRENCY: positiveInt(2),
+  SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
+  SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Reads the configuration; a bad value names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+}

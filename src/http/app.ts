@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { SuperimposeParams } from '../contract/superimpose.js';
+import { JobQueue } from '../jobs/queue.js';
+import { MemoryJobStore, type JobStore } from '../jobs/store.js';
+import { installApiKeyCheck } from './auth.js';
+import { installErrorHandling, RouteTable } from './errors.js';
+import { createRenderer, type Renderer } from './render.js';
+import { docsRoutes } from './routes/docs.js';
+import { jobRoutes } from './routes/jobs.js';
+import { superimposeRoute } from './routes/superimpose.js';
+import { createUrlLoader } from './url-fetch.js';
+
+export interface AppParts {
+  /** Defaults to the in-process store with SUPERIMPOSE_RESULT_TTL_SECONDS. */
+  readonly store?: JobStore;
+  /** Defaults to superimpose() with the guarded URL fetcher. */
+  readonly render?: Renderer;
+}
+
+/** The Fastify app, not listening: tests use inject(), main.ts calls listen(). */
+export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance {
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] },
+    bodyLimit: config.SUPERIMPOSE_MAX_BODY_BYTES,
+  });
+  const store = parts.store ?? new MemoryJobStore(config.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000);
+  const render =
+    parts.render ??
+    createRenderer(
+      createUrlLoader({
+        timeoutMs: config.SUPERIMPOSE_FETCH_TIMEOUT_MS,
+        maxBytes: config.SUPERIMPOSE_FETCH_MAX_BYTES,
+        allowHosts: config.SUPERIMPOSE_ALLOW_HOSTS,
+      }),
+    );
+  const queue = new JobQueue<SuperimposeParams>(store, render, {
+    concurrency: config.SUPERIMPOSE_JOB_CONCURRENCY,
+    limit: config.SUPERIMPOSE_QUEUE_LIMIT,
+  });
+
+  installErrorHandling(app, new RouteTable());
+  installApiKeyCheck(app, config.SUPERIMPOSE_API_KEYS);
+  superimposeRoute(app, render);
+  jobRoutes(app, { queue, store, publicUrl: config.SUPERIMPOSE_PUBLIC_URL });
+  docsRoutes(app);
+
+  // Accepted v2 jobs finish (within the shutdown bound) before the store goes away.
+  app.addHook('onClose', async () => {
+    await queue.drain(config.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS);
+    await store.close();
+  });
+  return app;
+}

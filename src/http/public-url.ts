@@ -1,0 +1,19 @@
+import type { FastifyRequest } from 'fastify';
+
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+const first = (header: string | string[] | undefined): string | undefined => (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+
+/**
+ * The server's absolute base URL as the client sees it: SUPERIMPOSE_PUBLIC_URL,
+ * else X-Forwarded-Proto/-Host, else the request's own Host. The Python SDK GETs
+ * status and response URLs verbatim, so they must be absolute.
+ */
+export function publicBaseUrl(request: FastifyRequest, configured: string | undefined): string {
+  if (configured) return configured.replace(/\/+$/, '');
+  const proto = first(request.headers['x-forwarded-proto']);
+  const host = first(request.headers['x-forwarded-host']) ?? request.headers.host;
+  const scheme = proto === 'https' || proto === 'http' ? proto : request.protocol;
+  const authority = host && HOST.test(host) ? host : "localhost";
+  return `${scheme}://${authority}`;
+}

@@ -1,0 +1,138 @@
+import { lookup as dnsLookup } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { SuperimposeError } from '../errors.js';
+import type { UrlLoader } from '../image-source.js';
+
+/** Addresses an image URL may never reach unless its host is allowed by name or address. */
+const REFUSED = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], // "this network", unspecified
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // CGNAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast
+] as const) REFUSED.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128], // unspecified
+  ['::1', 128],
+  ['::ffff:0:0', 96], // IPv4-mapped
+  ['64:ff9b::', 96], // NAT64
+  ['fc00::', 7], // unique local (includes fd00:ec2::254 metadata)
+  ['fe80::', 10], // link-local
+  ['ff00::', 8], // multicast
+] as const) REFUSED.addSubnet(net, prefix, 'ipv6');
+
+export interface UrlFetchOptions {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Host names or addresses that may be reached although they are loopback or private. */
+  readonly allowHosts: readonly string[];
+  readonly maxRedirects?: number;
+}
+
+const stripBrackets = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
+
+export function isRefusedAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return true;
+  return REFUSED.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * An SSRF-guarded image fetcher: http(s) only, every address checked after DNS
+ * resolution and connected to as checked, again at every redirect, with a
+ * whole-fetch timeout and a byte limit.
+ */
+export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
+  const allowed = new Set(options.allowHosts.map(stripBrackets));
+  const maxRedirects = options.maxRedirects ?? 3;
+
+  const refuse = (field: string, url: URL, why: string) =>
+    new SuperimposeError('unsupported_input', `Expected a public http(s) URL for ${field} but ${url.host} ${why}`, { field });
+
+  /** Resolves, refuses private addresses, and hands the socket exactly the address it checked. */
+  const guardedLookup = (field: string, url: URL): LookupFunction => (hostname, lookupOptions, callback) => {
+    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+      if (error) return callback(new SuperimposeError('unreadable_input', `Could not resolve ${hostname} for ${field}: ${error.code ?? error.message}`, { field, cause: error }), '', 4);
+      const list = addresses as { address: string; family: number }[];
+      const bad = list.find((a) => isRefusedAddress(a.address) && !allowed.has(a.address));
+      if (bad || list.length === 0) return callback(refuse(field, url, `resolves to a ${bad ? 'private or reserved address' : 'nothing'}`), '', 4);
+      if (lookupOptions.all) return callback(null, list);
+      const first = list[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+
+  const fetchOnce = (url: URL, field: string, signal: AbortSignal): Promise<{ redirect?: URL; body?: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const host = stripBrackets(url.hostname);
+      const hostAllowed = allowed.has(host);
+      if (isIP(host) && isRefusedAddress(host) && !hostAllowed) return reject(refuse(field, url, 'is a private or reserved address'));
+      const client = url.protocol === 'https:' ? https : http;
+      const request = client.get(url, { signal, lookup: hostAllowed ? undefined : guardedLookup(field, url), headers: { accept: 'image/*' } }, (response) => {
+        const remote = response.socket.remoteAddress;
+        if (remote && isRefusedAddress(remote) && !hostAllowed && !allowed.has(remote)) {
+          response.destroy();
+          return reject(refuse(field, url, 'connected to a private or reserved address'));
+        }
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && response.headers.location) {
+          response.resume();
+          return resolve({ redirect: new URL(response.headers.location, url) });
+        }
+        if (status !== 200) {
+          response.resume();
+          return reject(new SuperimposeError('unreadable_input', `Could not fetch ${field}: ${url.host} answered HTTP ${status}`, { field }));
+        }
+        const declared = Number(response.headers['content-length'] ?? 0);
+        if (declared > options.maxBytes) {
+          response.destroy();
+          return reject(tooLarge(field, options.maxBytes));
+        }
+        const chunks: Buffer[] = [];
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > options.maxBytes) {
+            response.destroy();
+            reject(tooLarge(field, options.maxBytes));
+          } else chunks.push(chunk);
+        });
+        response.on('end', () => resolve({ body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+    });
+
+  return async (start, field) => {
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    let url = start;
+    try {
+      for (let hop = 0; ; hop++) {
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(field, url, `uses ${url.protocol}, not http(s)`);
+        const { redirect, body } = await fetchOnce(url, field, signal);
+        if (body) return body;
+        if (hop >= maxRedirects) throw new SuperimposeError('unreadable_input', `Could not fetch ${field}: more than ${maxRedirects} redirects`, { field });
+        url = redirect!;
+      }
+    } catch (error) {
+      if (error instanceof SuperimposeError) throw error;
+      if (signal.aborted) {
+        throw new SuperimposeError('unreadable_input', `Could not fetch ${field} within ${options.timeoutMs} ms (SUPERIMPOSE_FETCH_TIMEOUT_MS)`, { field, cause: error });
+      }
+      throw new SuperimposeError('unreadable_input', `Could not fetch ${field} from ${url.host}: ${(error as Error).message}`, { field, cause: error });
+    }
+  };
+}
+
+function tooLarge(field: string, maxBytes: number): SuperimposeError {
+  return new SuperimposeError('too_large', `Expected at most ${maxBytes} bytes for ${field} (SUPERIMPOSE_FETCH_MAX_BYTES) but the URL sends more`, { field });
+}

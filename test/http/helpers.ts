@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from '../../src/config.js';
+
+export const testConfig = (env: Record<string, string> = {}): Config => loadConfig({ LOG_LEVEL: 'silent', ...env });
+
+const golden = (name: string) => readFileSync(new URL(`../../golden/inputs/${name}`, import.meta.url));
+export const goldenBase64 = (name: string) => golden(name).toString('base64');
+export const goldenBytes = golden;
+
+/** A loopback HTTP server on port 0, for upstream stubs. */
+export async function stubServer(handler: RequestListener): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
