@@ -15,6 +15,8 @@ const shutdown = (signal: string) => {
     process.exit(1);
   }, config.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS + 1000);
   force.unref();
+  // Keep-alive sockets that go idle after close() began would otherwise hold it open.
+  setInterval(() => app.server.closeIdleConnections(), 100).unref();
   app.close().then(
     () => process.exit(0),
     (error: unknown) => {

@@ -5,8 +5,12 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { SuperimposeError } from '../errors.js';
 import type { UrlLoader } from '../image-source.js';
 
-/** Addresses an image URL may never reach unless its host is allowed by name or address. */
-const REFUSED = new BlockList();
+/**
+ * Addresses an image URL may never reach unless its host is allowed. Two lists,
+ * because a BlockList also matches IPv4 addresses against its IPv6 rules.
+ */
+const REFUSED_V4 = new BlockList();
+const REFUSED_V6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8], // "this network", unspecified
   ['10.0.0.0', 8],
@@ -19,7 +23,7 @@ for (const [net, prefix] of [
   ['198.18.0.0', 15],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) REFUSED.addSubnet(net, prefix, 'ipv4');
+] as const) REFUSED_V4.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128],
@@ -28,12 +32,12 @@ for (const [net, prefix] of [
   ['fc00::', 7], // unique local (includes fd00:ec2::254 metadata)
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
-] as const) REFUSED.addSubnet(net, prefix, 'ipv6');
+] as const) REFUSED_V6.addSubnet(net, prefix, 'ipv6');
 
 export interface UrlFetchOptions {
   readonly timeoutMs: number;
   readonly maxBytes: number;
-  /** Host names or addresses that may be reached although they are loopback or private. */
+  /** URL hosts (names or addresses, as written in the URL) that may be reached although they are loopback or private. */
   readonly allowHosts: readonly string[];
   readonly maxRedirects?: number;
 }
@@ -43,7 +47,7 @@ const stripBrackets = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase
 export function isRefusedAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  return REFUSED.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  return family === 6 ? REFUSED_V6.check(address, 'ipv6') : REFUSED_V4.check(address, 'ipv4');
 }
 
 /**
@@ -63,7 +67,7 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(new SuperimposeError('unreadable_input', `Could not resolve ${hostname} for ${field}: ${error.code ?? error.message}`, { field, cause: error }), '', 4);
       const list = addresses as { address: string; family: number }[];
-      const bad = list.find((a) => isRefusedAddress(a.address) && !allowed.has(a.address));
+      const bad = list.find((a) => isRefusedAddress(a.address));
       if (bad || list.length === 0) return callback(refuse(field, url, `resolves to a ${bad ? 'private or reserved address' : 'nothing'}`), '', 4);
       if (lookupOptions.all) return callback(null, list);
       const first = list[0]!;
@@ -79,7 +83,7 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
       const client = url.protocol === 'https:' ? https : http;
       const request = client.get(url, { signal, lookup: hostAllowed ? undefined : guardedLookup(field, url), headers: { accept: 'image/*' } }, (response) => {
         const remote = response.socket.remoteAddress;
-        if (remote && isRefusedAddress(remote) && !hostAllowed && !allowed.has(remote)) {
+        if (remote && isRefusedAddress(remote) && !hostAllowed) {
           response.destroy();
           return reject(refuse(field, url, 'connected to a private or reserved address'));
         }
