@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { goldenBase64 } from './http/helpers.js';
+import { goldenBase64 } from './helpers/http.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

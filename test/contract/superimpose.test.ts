@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSuperimposeRequest, SUPERIMPOSE_PARAMETERS } from '../../src/contract/superimpose.js';
 import { SuperimposeError } from '../../src/errors.js';
+import { SEED_PARAMETERS } from '../helpers/seed.js';
 
 const images = { base_image: 'aGVsbG8=', overlay_image: 'aGVsbG8=' };
 
@@ -25,19 +26,7 @@ describe('parseSuperimposeRequest', () => {
   });
 
   it('accepts the seed request shape', () => {
-    const seed = {
-      ...images,
-      rescale_factor: 0.4,
-      resize_method: 'nearest-exact',
-      overlay_resize: 'Resize by rescale_factor',
-      opacity: 1,
-      height: 1024,
-      width: 1024,
-      x_offset: 320,
-      y_offset: 620,
-      rotation: 0,
-      base64: false,
-    };
+    const seed = { ...images, ...SEED_PARAMETERS };
     expect(parseSuperimposeRequest(seed)).toMatchObject(seed);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareImages } from '../../src/golden/compare.js';
 import { expectedPath, loadGoldenCases } from '../../src/golden/suite.js';
 import { buildApp } from '../../src/http/app.js';
-import { testConfig } from './helpers.js';
+import { testConfig } from '../helpers/http.js';
 
 const GOLDEN_DIR = fileURLToPath(new URL('../../golden/', import.meta.url));
 const cases = await loadGoldenCases(GOLDEN_DIR);

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { goldenBase64, testConfig } from './helpers.js';
+import { goldenBase64, testConfig } from '../helpers/http.js';
 
 const base = goldenBase64('square-1024.jpg');
 const overlay = goldenBase64('test-pattern.png');

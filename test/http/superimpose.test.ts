@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OVERLAY_RESIZE_MODES } from '../../src/engine/target-size.js';
 import { buildApp } from '../../src/http/app.js';
-import { goldenBase64, testConfig } from './helpers.js';
+import { SEED_PARAMETERS } from '../helpers/seed.js';
+import { goldenBase64, testConfig } from '../helpers/http.js';
 
 const app = buildApp(testConfig());
 const base = goldenBase64('square-1024.jpg');
@@ -15,24 +16,8 @@ afterAll(() => app.close());
 
 describe('POST /v1/superimpose', () => {
   it("answers the seed's Python request shape with JPEG bytes", async () => {
-    // ../shared/seeds/000: requests.post(url, json=data, headers={'x-api-key': ...}), data as below.
-    const res = await post(
-      {
-        base_image: base,
-        overlay_image: overlay,
-        rescale_factor: 0.4,
-        resize_method: 'nearest-exact',
-        overlay_resize: 'Resize by rescale_factor',
-        opacity: 1,
-        height: 1024,
-        width: 1024,
-        x_offset: 320,
-        y_offset: 620,
-        rotation: 0,
-        base64: false,
-      },
-      { 'x-api-key': 'YOUR_API_KEY' },
-    );
+    // Seed page 000: requests.post(url, json=data, headers={'x-api-key': api_key}).
+    const res = await post({ base_image: base, overlay_image: overlay, ...SEED_PARAMETERS }, { 'x-api-key': 'YOUR_API_KEY' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     const meta = await sharp(res.rawPayload).metadata();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createUrlLoader, isRefusedAddress } from '../../src/http/url-fetch.js';
-import { goldenBase64, goldenBytes, stubServer, testConfig } from './helpers.js';
+import { goldenBase64, goldenBytes, stubServer, testConfig } from '../helpers/http.js';
 
 // Every upstream here is a stub on 127.0.0.1, port 0. Refused addresses are refused
 // before any connection is attempted, so no traffic leaves loopback.
