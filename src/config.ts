@@ -21,6 +21,9 @@ export const configSchema = z.object({
   SUPERIMPOSE_JOB_CONCURRENCY: positiveInt(2),
   SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
   SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  SEGMIND_BASE_URL: z.url().default('https://api.segmind.com'),
+  SEGMIND_API_KEY: z.string().min(1).optional(),
+  SEGMIND_TIMEOUT_MS: positiveInt(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   job_failed: 422,
   rate_limited: 429,
   internal: 500,
+  upstream_error: 502,
   upstream_unreachable: 502,
   upstream_timeout: 504,
 } as const;
@@ -27,10 +28,11 @@ export class SuperimposeError extends Error {
   /** The request field the error is about, when there is one. */
   readonly field: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  /** `status` overrides the catalogue's only to pass an upstream's own status through. */
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown; status?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.status = options.status ?? ERROR_STATUS[code];
     this.field = options.field;
   }
 }

@@ -1,14 +1,12 @@
-import { expectationOf, SUPERIMPOSE_PARAMETERS, type ParameterSpec } from './superimpose.js';
+import { defaultText, expectationOf, type ParameterTable } from './parameters.js';
+import { SUPERIMPOSE_PARAMETERS } from './superimpose.js';
 
-function defaultOf(spec: ParameterSpec): string {
-  if ('default' in spec) return `\`${JSON.stringify(spec.default)}\``;
-  return spec.required ? 'required' : 'none';
-}
-
-/** The README's parameter table, generated from the one parameter table. */
-export function parameterTableMarkdown(): string {
-  const rows = Object.entries(SUPERIMPOSE_PARAMETERS).map(
-    ([name, spec]) => `| \`${name}\` | ${defaultOf(spec)} | ${expectationOf(spec).replace(/\|/g, '\\|')} | ${spec.description} |`,
-  );
+/** A Markdown table of a parameter table, for the README. */
+export function parameterTableMarkdown(table: ParameterTable = SUPERIMPOSE_PARAMETERS): string {
+  const rows = Object.entries(table).map(([name, spec]) => {
+    const fallback = defaultText(spec);
+    const shown = fallback === 'required' || fallback === '' ? fallback || 'none' : `\`${fallback}\``;
+    return `| \`${name}\` | ${shown} | ${expectationOf(spec).replace(/\|/g, '\\|')} | ${spec.description} |`;
+  });
   return ['| parameter | default | accepts | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

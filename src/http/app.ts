@@ -5,9 +5,11 @@ import { JobQueue } from '../jobs/queue.js';
 import { MemoryJobStore, type JobStore } from '../jobs/store.js';
 import { installApiKeyCheck } from './auth.js';
 import { installErrorHandling, RouteTable } from './errors.js';
+import { keepRawJsonBody } from './raw-body.js';
 import { createRenderer, type Renderer } from './render.js';
 import { docsRoutes } from './routes/docs.js';
 import { jobRoutes } from './routes/jobs.js';
+import { createRelay, proxyRoutes } from './routes/proxy.js';
 import { superimposeRoute } from './routes/superimpose.js';
 import { createUrlLoader } from './url-fetch.js';
 
@@ -39,10 +41,20 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
     limit: config.SUPERIMPOSE_QUEUE_LIMIT,
   });
 
+  const proxy = {
+    upstream: { baseUrl: config.SEGMIND_BASE_URL, apiKey: config.SEGMIND_API_KEY, timeoutMs: config.SEGMIND_TIMEOUT_MS },
+    store,
+    publicUrl: config.SUPERIMPOSE_PUBLIC_URL,
+    localKeys: config.SUPERIMPOSE_API_KEYS.length > 0,
+  };
+  const relay = createRelay(proxy);
+
   installErrorHandling(app, new RouteTable());
+  keepRawJsonBody(app);
   installApiKeyCheck(app, config.SUPERIMPOSE_API_KEYS);
   superimposeRoute(app, render);
-  jobRoutes(app, { queue, store, publicUrl: config.SUPERIMPOSE_PUBLIC_URL });
+  jobRoutes(app, { queue, store, publicUrl: config.SUPERIMPOSE_PUBLIC_URL, relay });
+  proxyRoutes(app, proxy, relay);
   docsRoutes(app);
 
   // Accepted v2 jobs finish (within the shutdown bound) before the store goes away.

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { GENERATIVE_SLUGS, generativeRequestSchemas } from '../contract/generative.js';
 import { superimposeRequestSchema } from '../contract/superimpose.js';
 
-/** JSON Schema of the request body, generated from the zod schema; bytes are a library-only form, so images are strings here. */
-function requestBodySchema(): Record<string, unknown> {
-  return z.toJSONSchema(superimposeRequestSchema, {
+/** JSON Schema of a request body, generated from its zod schema; bytes are a library-only form, so images are strings here. */
+function requestBodySchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, {
     io: 'input',
     target: 'openapi-3.0',
     unrepresentable: 'any',
@@ -31,6 +32,18 @@ const jobState = {
   },
 };
 
+const schemaName = (slug: string) => `${slug.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase())}Request`;
+
+/** Forwarded to Segmind after validation; answers are upstream's, passed through. */
+function generativePaths(slug: (typeof GENERATIVE_SLUGS)[number]): [string, object][] {
+  const body = { required: true, content: json({ $ref: `#/components/schemas/${schemaName(slug)}` }) };
+  const passThrough = { description: "Upstream's answer, passed through (x-remaining-credits included)" };
+  return [
+    [`/v1/${slug}`, { post: { summary: `${slug}, forwarded to Segmind`, requestBody: body, responses: { 200: passThrough, ...errors(400, 401, 502, 504) } } }],
+    [`/v2/${slug}`, { post: { summary: `${slug} job, submitted to Segmind; polled through this server`, requestBody: body, responses: { 200: passThrough, ...errors(400, 401, 502, 504) } } }],
+  ];
+}
+
 /** The OpenAPI 3 document served at /openapi.json. */
 export function openApiDocument(): Record<string, unknown> {
   const body = { required: true, content: json({ $ref: '#/components/schemas/SuperimposeRequest' }) };
@@ -38,7 +51,10 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.0.3',
     info: { title: 'superimpose-local', version: '1', description: "Local re-implementation of Segmind's superimpose API." },
     components: {
-      schemas: { SuperimposeRequest: requestBodySchema(), Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } } },
+      schemas: {
+        SuperimposeRequest: requestBodySchema(superimposeRequestSchema),
+        ...Object.fromEntries(GENERATIVE_SLUGS.map((slug) => [schemaName(slug), requestBodySchema(generativeRequestSchemas[slug])])),
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } } },
       securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
     },
     security: [{ apiKey: [] }],
@@ -75,6 +91,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/v2/requests/{id}/output': { get: { summary: 'Job output image (no key needed: the id is the capability)', security: [], parameters: idParam, responses: { 200: { description: 'The image', content: images }, ...errors(404, 422) } } },
+      ...Object.fromEntries(GENERATIVE_SLUGS.flatMap((slug) => generativePaths(slug))),
       '/health': { get: { summary: 'Ready', security: [], responses: { 200: { description: 'Ready', content: json({ type: 'object' }) } } } },
     },
   };

@@ -18,6 +18,8 @@ export interface JobRecord {
   readonly inferenceTime?: number;
   readonly error?: string;
   readonly result?: JobResult;
+  /** Set for a generative job submitted to Segmind: polls for it are relayed there. */
+  readonly upstream?: { readonly statusUrl: string; readonly responseUrl: string };
 }
 
 /**

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { expectationOf, SUPERIMPOSE_PARAMETERS, type ParameterSpec } from '../../contract/superimpose.js';
+import { defaultText, expectationOf } from '../../contract/parameters.js';
+import { SUPERIMPOSE_PARAMETERS } from '../../contract/superimpose.js';
 import { openApiDocument } from '../openapi.js';
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-const defaultOf = (spec: ParameterSpec) => ('default' in spec ? JSON.stringify(spec.default) : spec.required ? 'required' : '');
 
 /** A self-contained page (no external assets: the server is offline). */
 function docsPage(): string {
   const rows = Object.entries(SUPERIMPOSE_PARAMETERS)
-    .map(([name, spec]) => `<tr><td><code>${name}</code></td><td>${escape(defaultOf(spec))}</td><td>${escape(expectationOf(spec))}</td><td>${escape(spec.description)}</td></tr>`)
+    .map(([name, spec]) => `<tr><td><code>${name}</code></td><td>${escape(defaultText(spec))}</td><td>${escape(expectationOf(spec))}</td><td>${escape(spec.description)}</td></tr>`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>superimpose-local API</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em}td,th{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}table{border-collapse:collapse}code{background:#f4f4f4}</style></head><body>

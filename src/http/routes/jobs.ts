@@ -5,11 +5,14 @@ import type { JobQueue } from '../../jobs/queue.js';
 import type { JobRecord, JobStore } from '../../jobs/store.js';
 import { publicBaseUrl } from '../public-url.js';
 import { contentType } from '../render.js';
+import type { Relay } from './proxy.js';
 
 interface JobRoutesOptions {
   readonly queue: JobQueue<SuperimposeParams>;
   readonly store: JobStore;
   readonly publicUrl: string | undefined;
+  /** Relays polls for generative jobs to Segmind. */
+  readonly relay: Relay;
 }
 
 type IdRequest = FastifyRequest<{ Params: { id: string } }>;
@@ -17,7 +20,7 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 const metrics = (job: JobRecord) => (job.inferenceTime === undefined ? {} : { inference_time: job.inferenceTime });
 
 /** The v2 submit-and-poll flow, with Segmind's shapes. */
-export function jobRoutes(app: FastifyInstance, { queue, store, publicUrl }: JobRoutesOptions): void {
+export function jobRoutes(app: FastifyInstance, { queue, store, publicUrl, relay }: JobRoutesOptions): void {
   const base = (request: FastifyRequest) => `${publicBaseUrl(request, publicUrl)}/v2/requests`;
 
   const find = async (request: IdRequest): Promise<JobRecord> => {
@@ -38,12 +41,14 @@ export function jobRoutes(app: FastifyInstance, { queue, store, publicUrl }: Job
 
   app.get('/v2/requests/:id/status', async (request: IdRequest, reply) => {
     const job = await find(request);
+    if (job.upstream) return relay(request, reply, { method: 'GET', url: job.upstream.statusUrl });
     if (job.status === 'FAILED') return failed(reply, job);
     return { request_id: job.id, status: job.status, metrics: metrics(job) };
   });
 
   app.get('/v2/requests/:id', async (request: IdRequest, reply) => {
     const job = await find(request);
+    if (job.upstream) return relay(request, reply, { method: 'GET', url: job.upstream.responseUrl });
     if (job.status === 'FAILED') return failed(reply, job);
     if (job.status !== 'COMPLETED' || !job.result) {
       return reply.status(202).send({ request_id: job.id, status: job.status, output: null, metrics: metrics(job), error: null });

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { describeValue, SuperimposeError } from '../errors.js';
+
+/**
+ * One row of a parameter table. Tables are `as const` data; zod schemas, CLI
+ * flags and docs are derived from them.
+ */
+export type ParameterSpec =
+  | { readonly kind: 'image'; readonly required: boolean; readonly description: string }
+  | { readonly kind: 'remote-image'; readonly required: boolean; readonly description: string }
+  | { readonly kind: 'string'; readonly required?: boolean; readonly default?: string; readonly description: string }
+  | { readonly kind: 'number' | 'integer'; readonly min?: number; readonly max?: number; readonly default?: number; readonly description: string }
+  | { readonly kind: 'boolean'; readonly default?: boolean; readonly description: string }
+  | { readonly kind: 'enum'; readonly values: readonly [string, ...string[]]; readonly default?: string; readonly description: string };
+
+export type ParameterTable = Readonly<Record<string, ParameterSpec>>;
+
+/** An image in the library: base64, data: URI, http(s) URL, file path, or bytes. */
+export type ImageSource = string | Uint8Array;
+
+function range(spec: { min?: number; max?: number }): string {
+  if (spec.min !== undefined && spec.max !== undefined) return ` between ${spec.min} and ${spec.max}`;
+  if (spec.min !== undefined) return ` of at least ${spec.min}`;
+  if (spec.max !== undefined) return ` of at most ${spec.max}`;
+  return '';
+}
+
+/** "integer between 0 and 360", "one of "a", "b"", …: what a message says was expected. */
+export function expectationOf(spec: ParameterSpec): string {
+  switch (spec.kind) {
+    case 'image':
+      return 'an image (base64, data: URI, http(s) URL, file path or bytes)';
+    case 'remote-image':
+      return 'an image URL or base64 string';
+    case 'string':
+      return 'a string';
+    case 'number':
+    case 'integer':
+      return `${spec.kind}${range(spec)}`;
+    case 'boolean':
+      return 'boolean';
+    case 'enum':
+      return `one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+}
+
+export const isRequired = (spec: ParameterSpec): boolean => 'required' in spec && spec.required === true;
+
+type Base<S extends ParameterSpec> = S extends { kind: 'image' }
+  ? z.ZodType<ImageSource>
+  : S extends { kind: 'remote-image' | 'string' }
+    ? z.ZodString
+    : S extends { kind: 'number' | 'integer' }
+      ? z.ZodNumber
+      : S extends { kind: 'boolean' }
+        ? z.ZodBoolean
+        : S extends { kind: 'enum'; values: infer V extends readonly [string, ...string[]] }
+          ? z.ZodEnum<{ [K in V[number]]: K }>
+          : never;
+
+type Field<S extends ParameterSpec, Defaults extends boolean> = S extends { required: true }
+  ? Base<S>
+  : Defaults extends true
+    ? S extends { default: unknown }
+      ? z.ZodDefault<Base<S>>
+      : z.ZodOptional<Base<S>>
+    : z.ZodOptional<Base<S>>;
+
+export type Shape<T extends ParameterTable, Defaults extends boolean> = { [K in keyof T]: Field<T[K], Defaults> };
+
+function baseSchema(name: string, spec: ParameterSpec): z.ZodType {
+  const error = (issue: { input?: unknown }) => `Expected ${expectationOf(spec)} for ${name} but received ${describeValue(issue.input)}`;
+  const meta = { description: spec.description };
+  switch (spec.kind) {
+    case 'image':
+      return z.union([z.string().min(1), z.instanceof(Uint8Array)], { error }).meta(meta);
+    case 'remote-image':
+      return z.string({ error }).min(1, { error }).meta(meta);
+    case 'string':
+      return z.string({ error }).meta(meta);
+    case 'number':
+    case 'integer': {
+      let schema = z.number({ error });
+      if (spec.kind === 'integer') schema = schema.int({ error });
+      if (spec.min !== undefined) schema = schema.min(spec.min, { error });
+      if (spec.max !== undefined) schema = schema.max(spec.max, { error });
+      return schema.meta(meta);
+    }
+    case 'boolean':
+      return z.boolean({ error }).meta(meta);
+    case 'enum':
+      return z.enum(spec.values, { error }).meta(meta);
+  }
+}
+
+/** The zod shape of a table; with `defaults`, optional fields take their default. */
+export function shapeOf<T extends ParameterTable, D extends boolean>(table: T, defaults: D): Shape<T, D> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, spec] of Object.entries(table)) {
+    const field = baseSchema(name, spec);
+    if (isRequired(spec)) shape[name] = field;
+    else if (defaults && 'default' in spec && spec.default !== undefined) shape[name] = field.default(spec.default as never);
+    else shape[name] = field.optional();
+  }
+  return shape as Shape<T, D>;
+}
+
+/** Parses against a schema; the first problem becomes a 400 naming its field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SuperimposeError('invalid_parameter', `Expected a JSON object of ${what} parameters but received ${describeValue(input)}`);
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const field = issue.keys[0]!;
+    const known = Object.keys((schema as unknown as z.ZodObject).shape).join(', ');
+    throw new SuperimposeError('invalid_parameter', `Unknown field ${JSON.stringify(field)}: expected only ${known}`, { field });
+  }
+  throw new SuperimposeError('invalid_parameter', issue.message, { field: String(issue.path[0] ?? ''), cause: result.error });
+}
+
+/** The default as docs show it: the JSON value, "required", or empty. */
+export function defaultText(spec: ParameterSpec): string {
+  if ('default' in spec && spec.default !== undefined) return JSON.stringify(spec.default);
+  return isRequired(spec) ? 'required' : '';
+}

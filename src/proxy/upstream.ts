@@ -1,0 +1,56 @@
+import { SuperimposeError } from '../errors.js';
+
+export interface UpstreamOptions {
+  /** SEGMIND_BASE_URL */
+  readonly baseUrl: string;
+  /** SEGMIND_API_KEY: used when the caller brings no key. */
+  readonly apiKey?: string | undefined;
+  /** SEGMIND_TIMEOUT_MS, for the whole exchange. */
+  readonly timeoutMs: number;
+}
+
+export interface UpstreamCall {
+  readonly method: 'GET' | 'POST';
+  /** Absolute URL, or a path on baseUrl. */
+  readonly url: string;
+  /** Sent as it is, as application/json. */
+  readonly body?: string;
+  /** The caller's own key; falls back to the configured one. */
+  readonly apiKey?: string | undefined;
+  /** Aborts the call, e.g. when the client disconnects. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One request to Segmind with Node's fetch. Never retried: upstream may have
+ * processed (and billed) a request whose answer was lost.
+ */
+export async function callUpstream(options: UpstreamOptions, call: UpstreamCall): Promise<Response> {
+  const apiKey = call.apiKey || options.apiKey;
+  if (!apiKey) {
+    throw new SuperimposeError('unauthorized', 'No Segmind API key: send your key in x-api-key, or set SEGMIND_API_KEY on this server');
+  }
+  const url = new URL(call.url, options.baseUrl);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+  const headers: Record<string, string> = { 'x-api-key': apiKey, accept: '*/*' };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  try {
+    return await fetch(url, { method: call.method, headers, body: call.body, signal, redirect: 'manual' });
+  } catch (cause) {
+    if (timeout.aborted) {
+      throw new SuperimposeError('upstream_timeout', `Segmind did not answer within ${options.timeoutMs} ms (SEGMIND_TIMEOUT_MS)`, { cause });
+    }
+    const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
+    throw new SuperimposeError('upstream_unreachable', `Could not reach Segmind at ${url.host}: ${reason}`, { cause });
+  }
+}
+
+/** Response headers worth passing on: content-type and every x-* (x-remaining-credits above all). */
+export function passThroughHeaders(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (name === 'content-type' || name.startsWith('x-')) headers[name] = value;
+  });
+  return headers;
+}
