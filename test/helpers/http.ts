@@ -17,6 +17,10 @@ export async function stubServer(handler: RequestListener): Promise<{ server: Se
   return {
     server,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -206,5 +206,64 @@ describe('library calls', () => {
     await expect(bgReplace({ image: 'a', ref_image: 'b', prompt: 'p', samples: 9 }, options())).rejects.toMatchObject({ status: 400, field: 'samples' });
     expect(seen).toEqual([]);
     await expect(bgReplace({ image: 'a', ref_image: 'b', prompt: 'explode' }, options())).rejects.toMatchObject({ status: 500, code: 'upstream_error' });
+  });
+});
+
+describe('streaming', () => {
+  it('relays the first bytes before upstream has finished the body', async () => {
+    let finish!: () => void;
+    const slowBody = await stubServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png', 'x-remaining-credits': '7' });
+      res.write(Buffer.from('first-chunk'));
+      finish = () => res.end(Buffer.from('-rest'));
+    });
+    const app = buildApp(testConfig({ SEGMIND_BASE_URL: slowBody.url, SEGMIND_API_KEY: 'k' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/sd1.5-img2img`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid['sd1.5-img2img']) });
+      expect(res.headers.get('x-remaining-credits')).toBe('7');
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      expect(Buffer.from(first.value!).toString()).toBe('first-chunk');
+      finish();
+      let rest = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += Buffer.from(chunk.value).toString();
+      expect(rest).toBe('-rest');
+    } finally {
+      await app.close();
+      await slowBody.close();
+    }
+  });
+});
+
+describe('client disconnect', () => {
+  it('aborts the upstream call when the client goes away mid-answer', async () => {
+    let upstreamClosed!: Promise<void>;
+    const endless = await stubServer((_req, res) => {
+      upstreamClosed = new Promise((resolve) => res.once('close', () => resolve()));
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.write(Buffer.from('partial'));
+    });
+    const app = buildApp(testConfig({ SEGMIND_BASE_URL: endless.url, SEGMIND_API_KEY: 'k' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      // A client that hangs up (destroys its socket) after the first bytes.
+      await new Promise<void>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/sd1.5-img2img', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(valid['sd1.5-img2img']));
+      });
+      await expect(Promise.race([upstreamClosed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 3000))])).resolves.toBe('closed');
+    } finally {
+      await app.close();
+      await endless.close();
+    }
   });
 });

@@ -19,7 +19,7 @@ export type Relay = (request: FastifyRequest, reply: FastifyReply, call: { metho
 
 export function createRelay(options: ProxyOptions): Relay {
   return async (request, reply, call) => {
-    const response = await callUpstream(options.upstream, { ...call, apiKey: clientKey(request, options), signal: disconnectSignal(request) });
+    const response = await callUpstream(options.upstream, { ...call, apiKey: clientKey(request, options), signal: disconnectSignal(reply) });
     reply.status(response.status).headers(passThroughHeaders(response));
     return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : '');
   };
@@ -30,11 +30,11 @@ const clientKey = (request: FastifyRequest, options: ProxyOptions): string | und
   return options.localKeys || typeof key !== 'string' ? undefined : key;
 };
 
-/** Aborts the upstream call when the client goes away. */
-function disconnectSignal(request: FastifyRequest): AbortSignal {
+/** Aborts the upstream call when the client goes away before its answer is written. */
+function disconnectSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  request.raw.once('close', () => {
-    if (!request.raw.complete || request.raw.destroyed) controller.abort();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
   });
   return controller.signal;
 }
