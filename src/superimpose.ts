@@ -1,8 +1,10 @@
 import { parseSuperimposeRequest, type ImageSource, type SuperimposeParams, type SuperimposeRequest } from './contract/superimpose.js';
-import { decodeImage, decodeRgba, encodeImage, type OutputFormat } from './engine/codec.js';
+import { decodeImage, decodeRgba, encodeImage, type DecodeOptions, type OutputFormat } from './engine/codec.js';
 import { compose, type ComposeOptions } from './engine/compose.js';
 import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './engine/limits.js';
+import type { Raster, Rgba } from './engine/raster.js';
 import { loadImageSource, type UrlLoader } from './image-source.js';
+import type { DecodedImageCache } from './decoded-cache.js';
 
 export interface SuperimposeOptions {
   readonly limits?: Partial<PixelLimits>;
@@ -10,6 +12,8 @@ export interface SuperimposeOptions {
   readonly loadUrl?: UrlLoader;
   /** Whether image strings may name local files (default true; the server turns it off). */
   readonly allowFiles?: boolean;
+  /** Decoded inputs to share across calls: a source string is then decoded once. */
+  readonly cache?: DecodedImageCache;
 }
 
 export interface SuperimposeResult {
@@ -31,18 +35,30 @@ export function toComposeOptions(params: SuperimposeParams): ComposeOptions {
   };
 }
 
+interface Decoder<R extends Raster> {
+  readonly kind: string;
+  readonly decode: (bytes: Buffer, options: DecodeOptions) => Promise<R>;
+}
+const BASE: Decoder<Raster> = { kind: 'base', decode: decodeImage };
+const RGBA: Decoder<Rgba> = { kind: 'rgba', decode: decodeRgba };
+
 /** Validates, loads and decodes the inputs, composes, and encodes. Bad input throws a SuperimposeError. */
 export async function superimpose(request: SuperimposeRequest, options: SuperimposeOptions = {}): Promise<SuperimposeResult> {
   const params = parseSuperimposeRequest(request);
   const limits = { ...DEFAULT_PIXEL_LIMITS, ...options.limits };
   const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl };
-  const load = (field: 'base_image' | 'overlay_image' | 'mask', source: ImageSource) => loadImageSource(source, field, sourceOptions);
-  const decodeOptions = (field: string) => ({ field, maxPixels: limits.maxInputPixels });
-  const [base, overlay, mask] = await Promise.all([
-    load('base_image', params.base_image).then((bytes) => decodeImage(bytes, decodeOptions('base_image'))),
-    load('overlay_image', params.overlay_image).then((bytes) => decodeRgba(bytes, decodeOptions('overlay_image'))),
-    params.mask === undefined ? undefined : load('mask', params.mask).then((bytes) => decodeRgba(bytes, decodeOptions('mask'))),
+  const decode = <R extends Raster>(field: 'base_image' | 'overlay_image' | 'mask', source: ImageSource, decoder: Decoder<R>) => {
+    const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder.decode(bytes, { field, maxPixels: limits.maxInputPixels }));
+    // Strings (paths, URLs, base64) name a source worth caching; a base and an overlay of one file decode differently.
+    return options.cache && typeof source === 'string' ? (options.cache.get(`${decoder.kind}\0${source}`, fresh) as Promise<R>) : fresh();
+  };
+  const [decodedBase, overlay, mask] = await Promise.all([
+    decode('base_image', params.base_image, BASE),
+    decode('overlay_image', params.overlay_image, RGBA),
+    params.mask === undefined ? undefined : decode('mask', params.mask, RGBA),
   ]);
+  // compose() draws on the base in place: a cached base is copied first.
+  const base = options.cache ? { ...decodedBase, data: new Uint8Array(decodedBase.data) } : decodedBase;
   const composed = compose({ base, overlay, mask }, toComposeOptions(params), limits);
   const data = await encodeImage(composed, { format: params.image_format, quality: params.image_quality });
   return { data, info: { width: composed.width, height: composed.height, format: params.image_format } };

@@ -1,0 +1,63 @@
+/**
+ * Batch mockups: the same jobs rendered as independent calls (each decoding
+ * its inputs) and through one DecodedImageCache (shared inputs decoded once,
+ * as `superimpose batch` does), in one process, two jobs in flight as the
+ * batch command runs on this 2-core machine.
+ *   one base, N logos  and  N bases, one logo.
+ * Sequential single calls hide much of the saving: base and overlay already
+ * decode in parallel there, so the figure that counts is per-item time with
+ * both cores busy.
+ * Usage: npx tsx bench/batch.ts [N] [CONCURRENCY]
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { superimpose, type SuperimposeRequest } from '../src/index.js';
+import { DecodedImageCache } from '../src/decoded-cache.js';
+
+const n = Number(process.argv[2] ?? 40);
+const concurrency = Number(process.argv[3] ?? 2);
+const dir = await mkdtemp(join(tmpdir(), 'superimpose-bench-'));
+const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
+
+// N distinct logos (hue-shifted test patterns) and N distinct bases (tinted flowers photos), written as files.
+const logos: string[] = [];
+const bases: string[] = [];
+for (let i = 0; i < n; i++) {
+  logos.push(join(dir, `logo-${i}.png`));
+  await writeFile(logos[i]!, await sharp(golden('test-pattern.png')).modulate({ hue: (i * 37) % 360 }).png().toBuffer());
+  bases.push(join(dir, `base-${i}.jpg`));
+  await writeFile(bases[i]!, await sharp(golden('flowers.jpeg')).modulate({ brightness: 0.8 + (i % 5) * 0.05 }).jpeg({ quality: 90 }).toBuffer());
+}
+const job = (base: string, logo: string): SuperimposeRequest => ({ base_image: base, overlay_image: logo, rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 700, y_offset: 400 });
+const scenarios = {
+  'one base, N logos': logos.map((logo) => job(golden('flowers.jpeg'), logo)),
+  'N bases, one logo': bases.map((base) => job(base, golden('test-pattern.png'))),
+};
+
+async function time(jobs: SuperimposeRequest[], cache?: DecodedImageCache): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await superimpose(jobs[next++]!, cache ? { cache } : {});
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (performance.now() - start) / jobs.length;
+}
+
+console.log(`${n} jobs per scenario, ${concurrency} in flight, sharp concurrency ${sharp.concurrency()}, median of 3 rounds`);
+for (const [name, jobs] of Object.entries(scenarios)) {
+  await time(jobs.slice(0, 3)); // warm-up
+  const singles: number[] = [];
+  const batched: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    singles.push(await time(jobs));
+    batched.push(await time(jobs, new DecodedImageCache()));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  const single = median(singles);
+  const shared = median(batched);
+  console.log(`${name}: independent calls ${single.toFixed(1)} ms/job, shared decode ${shared.toFixed(1)} ms/job, speed-up ${(single / shared).toFixed(2)}x`);
+}

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseSuperimposeRequest } from '../contract/superimpose.js';
+import { DecodedImageCache } from '../decoded-cache.js';
+import { superimpose } from '../superimpose.js';
+import { describeError, EXIT, UsageError } from './errors.js';
+import { formatFromName } from './flags.js';
+import { cliUrlLoader } from './io.js';
+
+export const BATCH_HELP = `Usage: superimpose batch JOBS.json --out-dir DIR [--concurrency N]
+
+JOBS.json is an array of parameter objects (the API's names), each with an
+"out" file name inside DIR. Image paths are relative to JOBS.json's folder.
+An input used by many jobs is decoded once. Every good job is written; failed
+ones are named at the end, and the exit code is then 1.
+
+Example:
+  [{"base_image": "shirt.jpg", "overlay_image": "logo-a.png", "rescale_factor": 0.4, "out": "a.jpg"},
+   {"base_image": "shirt.jpg", "overlay_image": "logo-b.png", "rotation": 15, "out": "b.png"}]
+  superimpose batch jobs.json --out-dir mockups --concurrency 2`;
+
+interface Job {
+  readonly index: number;
+  readonly out: string;
+  readonly request: Record<string, unknown>;
+}
+
+const IMAGE_FIELDS = ['base_image', 'overlay_image', 'mask'] as const;
+
+/** Reads and checks the job list; image paths resolve against the list's own folder. */
+async function readJobs(path: string, outDir: string): Promise<Job[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new UsageError(`Expected ${path} to hold a JSON array of jobs: ${(cause as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new UsageError(`Expected ${path} to hold a JSON array of jobs`);
+  const folder = dirname(resolve(path));
+  return parsed.map((entry: unknown, index): Job => {
+    if (typeof entry !== 'object' || entry === null) throw new UsageError(`Job ${index + 1} is not an object`);
+    const { out, ...request } = entry as Record<string, unknown>;
+    if (typeof out !== 'string' || out === '') throw new UsageError(`Job ${index + 1} has no "out" file name`);
+    const target = resolve(outDir, out);
+    if (relative(resolve(outDir), target).startsWith('..') || isAbsolute(relative(resolve(outDir), target))) {
+      throw new UsageError(`Job ${index + 1}: "out" must stay inside --out-dir but is ${out}`);
+    }
+    for (const field of IMAGE_FIELDS) {
+      const value = request[field];
+      if (typeof value === 'string' && !isAbsolute(value) && existsSync(join(folder, value))) request[field] = join(folder, value);
+    }
+    return { index, out: target, request };
+  });
+}
+
+function progress(total: number): (done: number, failed: number, line: string) => void {
+  if (process.stderr.isTTY) {
+    return (done, failed) => {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${failed ? `, ${failed} failed` : ''}`);
+      if (done === total) process.stderr.write('\n');
+    };
+  }
+  return (done, _failed, line) => process.stderr.write(`[${done}/${total}] ${line}\n`);
+}
+
+export async function batchCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { 'out-dir': { type: 'string' }, concurrency: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('Expected one job list: superimpose batch JOBS.json --out-dir DIR');
+  const outDir = values['out-dir'];
+  if (!outDir) throw new UsageError('Expected --out-dir DIR');
+  const concurrency = values.concurrency === undefined ? Math.min(availableParallelism(), 4) : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`Expected integer of at least 1 for --concurrency but received ${values.concurrency}`);
+
+  const jobs = await readJobs(positionals[0]!, outDir);
+  await mkdir(outDir, { recursive: true });
+  const cache = new DecodedImageCache();
+  const loadUrl = cliUrlLoader();
+  const report = progress(jobs.length);
+  const failures: { job: Job; reason: string }[] = [];
+  let done = 0;
+  let next = 0;
+
+  const run = async (job: Job) => {
+    const started = performance.now();
+    try {
+      const request = { ...job.request };
+      request['image_format'] ??= formatFromName(job.out) ?? 'jpeg';
+      const { data } = await superimpose(parseSuperimposeRequest(request), { cache, loadUrl });
+      await mkdir(dirname(job.out), { recursive: true });
+      await writeFile(job.out, data);
+      done++;
+      report(done, failures.length, `ok ${relative(outDir, job.out)} (${Math.round(performance.now() - started)} ms)`);
+    } catch (error) {
+      failures.push({ job, reason: describeError(error, false) });
+      done++;
+      report(done, failures.length, `FAILED ${relative(outDir, job.out)}`);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
+      while (next < jobs.length) await run(jobs[next++]!);
+    }),
+  );
+
+  console.log(`${jobs.length - failures.length} written to ${outDir}, ${failures.length} failed`);
+  for (const { job, reason } of failures.sort((a, b) => a.job.index - b.job.index)) {
+    console.log(`  job ${job.index + 1} (${relative(outDir, job.out)}): ${reason}`);
+  }
+  return failures.length > 0 ? EXIT.different : EXIT.ok;
+}

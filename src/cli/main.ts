@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/** The `superimpose` command. */
+import { createRequire } from 'node:module';
+import { batchCommand, BATCH_HELP } from './batch.js';
+import { composeCommand, COMPOSE_HELP } from './compose.js';
+import { diffCommand, DIFF_HELP } from './diff.js';
+import { describeError, exitCodeOf, UsageError } from './errors.js';
+import { goldenCommand, GOLDEN_HELP } from './golden.js';
+
+const SERVE_HELP = `Usage: superimpose serve
+
+Serves the HTTP API, as npm start does: HOST and PORT (default 127.0.0.1:8080)
+and the other environment variables in the README.
+
+Example:
+  PORT=9000 SUPERIMPOSE_API_KEYS=secret superimpose serve`;
+
+const HELP = `Usage: superimpose <command> [options]
+
+Commands:
+  compose   lay one image over another (every API parameter is a flag)
+  diff      compare two images with pixelmatch
+  batch     render a JSON list of jobs, decoding shared inputs once
+  golden    verify or update a folder of expected images
+  serve     run the HTTP server
+
+Options: --help (also after a command), --verbose (detail on errors), --version.
+Exit codes: 0 ok, 1 images differ or jobs failed, 2 bad usage or parameter, 3 unreadable input.
+
+Examples:
+  superimpose compose --base shirt.jpg --overlay logo.png --rescale-factor 0.4 --x-offset 320 --y-offset 620 --out mockup.jpg
+  superimpose diff expected.png actual.png --diff changes.png
+  superimpose golden verify golden`;
+
+const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
+  compose: { run: composeCommand, help: COMPOSE_HELP },
+  diff: { run: diffCommand, help: DIFF_HELP },
+  batch: { run: batchCommand, help: BATCH_HELP },
+  golden: { run: goldenCommand, help: GOLDEN_HELP },
+  serve: {
+    run: async (args) => {
+      if (args.length > 0) throw new UsageError(`serve takes no arguments but received ${args[0]}`);
+      await import('../server.js');
+      return new Promise<number>(() => {}); // runs until a signal stops the server
+    },
+    help: SERVE_HELP,
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const args = argv.filter((a) => a !== '--verbose');
+  const [name, ...rest] = args;
+  try {
+    if (name === '--version') {
+      console.log((createRequire(import.meta.url)('../../package.json') as { version: string }).version);
+      return 0;
+    }
+    if (name === undefined || name === '--help' || name === 'help') {
+      console.log(HELP);
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`Unknown command ${name}: expected one of ${Object.keys(COMMANDS).join(', ')} (superimpose --help)`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(command.help);
+      return 0;
+    }
+    return await command.run(rest);
+  } catch (error) {
+    process.stderr.write(`superimpose: ${describeError(error, verbose)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
