@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './engine/limits.js';
 
 const list = z
   .string()
@@ -20,6 +22,12 @@ export const configSchema = z.object({
   SUPERIMPOSE_PUBLIC_URL: z.url().optional(),
   SUPERIMPOSE_JOB_CONCURRENCY: positiveInt(2),
   SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
+  SUPERIMPOSE_RENDER_CONCURRENCY: positiveInt(availableParallelism()),
+  SUPERIMPOSE_RENDER_QUEUE_LIMIT: positiveInt(32),
+  SUPERIMPOSE_MAX_INPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxInputPixels),
+  SUPERIMPOSE_MAX_OVERLAY_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOverlayPixels),
+  SUPERIMPOSE_MAX_OUTPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOutputPixels),
+  SUPERIMPOSE_REQUEST_TIMEOUT_MS: positiveInt(60_000),
   SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   SEGMIND_BASE_URL: z.url().default('https://api.segmind.com'),
   SEGMIND_API_KEY: z.string().min(1).optional(),
@@ -35,4 +43,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+}
+
+export function pixelLimitsOf(config: Config): PixelLimits {
+  return {
+    maxInputPixels: config.SUPERIMPOSE_MAX_INPUT_PIXELS,
+    maxOverlayPixels: config.SUPERIMPOSE_MAX_OVERLAY_PIXELS,
+    maxOutputPixels: config.SUPERIMPOSE_MAX_OUTPUT_PIXELS,
+  };
 }

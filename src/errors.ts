@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   too_large: 413,
   job_failed: 422,
   rate_limited: 429,
+  /** The client went away; never sent to a connected client. */
+  cancelled: 499,
   internal: 500,
   upstream_error: 502,
   upstream_unreachable: 502,

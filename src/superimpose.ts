@@ -3,6 +3,7 @@ import { decodeImage, decodeRgba, encodeImage, type DecodeOptions, type OutputFo
 import { compose, type ComposeOptions } from './engine/compose.js';
 import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './engine/limits.js';
 import type { Raster, Rgba } from './engine/raster.js';
+import { SuperimposeError } from './errors.js';
 import { loadImageSource, type UrlLoader } from './image-source.js';
 import type { DecodedImageCache } from './decoded-cache.js';
 
@@ -14,6 +15,8 @@ export interface SuperimposeOptions {
   readonly allowFiles?: boolean;
   /** Decoded inputs to share across calls: a source string is then decoded once. */
   readonly cache?: DecodedImageCache;
+  /** Stops the work between steps, e.g. when the client that asked has gone. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SuperimposeResult {
@@ -35,6 +38,10 @@ export function toComposeOptions(params: SuperimposeParams): ComposeOptions {
   };
 }
 
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SuperimposeError('cancelled', 'The request was cancelled');
+}
+
 interface Decoder<R extends Raster> {
   readonly kind: string;
   readonly decode: (bytes: Buffer, options: DecodeOptions) => Promise<R>;
@@ -47,8 +54,11 @@ export async function superimpose(request: SuperimposeRequest, options: Superimp
   const params = parseSuperimposeRequest(request);
   const limits = { ...DEFAULT_PIXEL_LIMITS, ...options.limits };
   const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl };
+  // The output has the base's size, so the base answers to both limits.
+  const baseLimit = limits.maxOutputPixels < limits.maxInputPixels ? { maxPixels: limits.maxOutputPixels, limitName: 'SUPERIMPOSE_MAX_OUTPUT_PIXELS' } : undefined;
   const decode = <R extends Raster>(field: 'base_image' | 'overlay_image' | 'mask', source: ImageSource, decoder: Decoder<R>) => {
-    const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder.decode(bytes, { field, maxPixels: limits.maxInputPixels }));
+    const limit = (field === 'base_image' && baseLimit) || { maxPixels: limits.maxInputPixels, limitName: 'SUPERIMPOSE_MAX_INPUT_PIXELS' };
+    const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder.decode(bytes, { field, ...limit }));
     // Strings (paths, URLs, base64) name a source worth caching; a base and an overlay of one file decode differently.
     return options.cache && typeof source === 'string' ? (options.cache.get(`${decoder.kind}\0${source}`, fresh) as Promise<R>) : fresh();
   };
@@ -57,9 +67,11 @@ export async function superimpose(request: SuperimposeRequest, options: Superimp
     decode('overlay_image', params.overlay_image, RGBA),
     params.mask === undefined ? undefined : decode('mask', params.mask, RGBA),
   ]);
+  throwIfCancelled(options.signal);
   // compose() draws on the base in place: a cached base is copied first.
   const base = options.cache ? { ...decodedBase, data: new Uint8Array(decodedBase.data) } : decodedBase;
   const composed = compose({ base, overlay, mask }, toComposeOptions(params), limits);
+  throwIfCancelled(options.signal);
   const data = await encodeImage(composed, { format: params.image_format, quality: params.image_quality });
   return { data, info: { width: composed.width, height: composed.height, format: params.image_format } };
 }

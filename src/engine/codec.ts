@@ -9,6 +9,8 @@ export interface DecodeOptions {
   /** The request field the image came from, for error messages. */
   readonly field: string;
   readonly maxPixels: number;
+  /** Names the limit in messages, e.g. "SUPERIMPOSE_MAX_INPUT_PIXELS". */
+  readonly limitName?: string;
 }
 
 /** Decodes a base image: RGB, or RGBA when it has alpha. */
@@ -26,21 +28,23 @@ export function decodeRgba(input: Buffer, options: DecodeOptions): Promise<Rgba>
  * applied (pixel values as stored, as the reference reads them), first frame only.
  */
 async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
-  let pipeline = sharp(input, {
-    ignoreIcc: true,
-    autoOrient: true,
-    limitInputPixels: options.maxPixels,
-    pages: 1,
-  })
-    .toColourspace('srgb');
-  pipeline = ensureAlpha ? pipeline.ensureAlpha() : pipeline;
+  const source = { ignoreIcc: true, autoOrient: true, limitInputPixels: options.maxPixels, pages: 1 } as const;
   try {
+    // The header alone says how large the image is: refuse before decoding a pixel of it.
+    const { width = 0, height = 0 } = await sharp(input, source).metadata();
+    if (width * height > options.maxPixels) {
+      const limit = options.limitName ? ` (${options.limitName})` : '';
+      throw new SuperimposeError('too_large', `Expected an image of at most ${options.maxPixels} pixels${limit} for ${options.field} but received ${width}x${height} = ${width * height} pixels`, { field: options.field });
+    }
+    let pipeline = sharp(input, source).toColourspace('srgb');
+    pipeline = ensureAlpha ? pipeline.ensureAlpha() : pipeline;
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 && info.channels !== 4) {
       throw new Error(`decoded to ${info.channels} channels`);
     }
     return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (cause) {
+    if (cause instanceof SuperimposeError) throw cause;
     throw decodeError(options.field, cause, options.maxPixels);
   }
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
+import { pixelLimitsOf, type Config } from '../config.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
+import { RenderLimiter } from '../jobs/limiter.js';
 import { JobQueue } from '../jobs/queue.js';
 import { MemoryJobStore, type JobStore } from '../jobs/store.js';
 import { installApiKeyCheck } from './auth.js';
@@ -25,8 +26,11 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] },
     bodyLimit: config.SUPERIMPOSE_MAX_BODY_BYTES,
+    // A slow upload gets a 408 and its connection closed.
+    requestTimeout: config.SUPERIMPOSE_REQUEST_TIMEOUT_MS,
   });
   const store = parts.store ?? new MemoryJobStore(config.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000);
+  const limiter = new RenderLimiter({ concurrency: config.SUPERIMPOSE_RENDER_CONCURRENCY, queueLimit: config.SUPERIMPOSE_RENDER_QUEUE_LIMIT });
   const render =
     parts.render ??
     createRenderer(
@@ -35,8 +39,11 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
         maxBytes: config.SUPERIMPOSE_FETCH_MAX_BYTES,
         allowHosts: config.SUPERIMPOSE_ALLOW_HOSTS,
       }),
+      pixelLimitsOf(config),
+      limiter,
     );
-  const queue = new JobQueue<SuperimposeParams>(store, render, {
+  // Accepted jobs wait for a render slot however busy the server is: their 429 came at submit.
+  const queue = new JobQueue<SuperimposeParams>(store, (params) => render(params, { queued: 'always' }), {
     concurrency: config.SUPERIMPOSE_JOB_CONCURRENCY,
     limit: config.SUPERIMPOSE_QUEUE_LIMIT,
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GENERATIVE_SLUGS, validateGenerativeRequest } from '../../contract/generative.js';
 import type { JobStore } from '../../jobs/store.js';
 import { callUpstream, passThroughHeaders, type UpstreamOptions } from '../../proxy/upstream.js';
+import { clientGone } from '../client-gone.js';
 import { publicBaseUrl } from '../public-url.js';
 
 export interface ProxyOptions {
@@ -19,7 +20,7 @@ export type Relay = (request: FastifyRequest, reply: FastifyReply, call: { metho
 
 export function createRelay(options: ProxyOptions): Relay {
   return async (request, reply, call) => {
-    const response = await callUpstream(options.upstream, { ...call, apiKey: clientKey(request, options), signal: disconnectSignal(reply) });
+    const response = await callUpstream(options.upstream, { ...call, apiKey: clientKey(request, options), signal: clientGone(reply) });
     reply.status(response.status).headers(passThroughHeaders(response));
     return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : '');
   };
@@ -30,14 +31,6 @@ const clientKey = (request: FastifyRequest, options: ProxyOptions): string | und
   return options.localKeys || typeof key !== 'string' ? undefined : key;
 };
 
-/** Aborts the upstream call when the client goes away before its answer is written. */
-function disconnectSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
 
 /** POST /v1/{slug} and /v2/{slug} for the generative models: validated here, forwarded as sent. */
 export function proxyRoutes(app: FastifyInstance, options: ProxyOptions, relay: Relay): void {
