@@ -73,7 +73,7 @@ function baseSchema(name: string, spec: ParameterSpec): z.ZodType {
   const meta = { description: spec.description };
   switch (spec.kind) {
     case 'image':
-      return z.union([z.string().min(1), z.instanceof(Uint8Array)], { error }).meta(meta);
+      return z.union([z.string({ error }).min(1, { error }), z.instanceof(Uint8Array, { error })], { error }).meta(meta);
     case 'remote-image':
       return z.string({ error }).min(1, { error }).meta(meta);
     case 'string':

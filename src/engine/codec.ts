@@ -31,7 +31,7 @@ async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolea
   const source = { ignoreIcc: true, autoOrient: true, limitInputPixels: options.maxPixels, pages: 1 } as const;
   try {
     // The header alone says how large the image is: refuse before decoding a pixel of it.
-    const { width = 0, height = 0 } = await sharp(input, source).metadata();
+    const { width = 0, height = 0 } = await sharp(input, { ...source, limitInputPixels: false }).metadata();
     if (width * height > options.maxPixels) {
       const limit = options.limitName ? ` (${options.limitName})` : '';
       throw new SuperimposeError('too_large', `Expected an image of at most ${options.maxPixels} pixels${limit} for ${options.field} but received ${width}x${height} = ${width * height} pixels`, { field: options.field });
@@ -45,12 +45,18 @@ async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolea
     return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (cause) {
     if (cause instanceof SuperimposeError) throw cause;
-    throw decodeError(options.field, cause, options.maxPixels);
+    throw decodeError(input, options.field, cause, options.maxPixels);
   }
 }
 
-function decodeError(field: string, cause: unknown, maxPixels: number): SuperimposeError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
+/** ISO-BMFF brands of HEVC-coded HEIF: libvips as shipped with sharp decodes AVIF but not these. */
+const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
+
+function decodeError(input: Buffer, field: string, cause: unknown, maxPixels: number): SuperimposeError {
+  const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim();
+  if (input.toString('latin1', 4, 8) === 'ftyp' && HEVC_BRANDS.has(input.toString('latin1', 8, 12))) {
+    return new SuperimposeError('invalid_image', `HEIC (HEVC-coded HEIF) is not supported for ${field}: convert it to JPEG, PNG, WebP or AVIF`, { field, cause });
+  }
   if (/pixel limit/i.test(detail)) {
     return new SuperimposeError('too_large', `Expected an image of at most ${maxPixels} pixels for ${field} but received a larger one`, { field, cause });
   }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pixelLimitsOf, type Config } from '../config.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
@@ -6,7 +7,7 @@ import { JobQueue } from '../jobs/queue.js';
 import { MemoryJobStore, type JobStore } from '../jobs/store.js';
 import { installApiKeyCheck } from './auth.js';
 import { installErrorHandling, RouteTable } from './errors.js';
-import { keepRawJsonBody } from './raw-body.js';
+import { acceptJsonBodies } from './raw-body.js';
 import { createRenderer, type Renderer } from './render.js';
 import { docsRoutes } from './routes/docs.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -26,8 +27,11 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   const app = Fastify({
     logger: { level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] },
     bodyLimit: config.SUPERIMPOSE_MAX_BODY_BYTES,
-    // A slow upload gets a 408 and its connection closed.
+    // A slow upload gets a 408 and its connection closed; Node checks the deadline every
+    // connectionsCheckingInterval (30 s by default, far too coarse for a short timeout).
     requestTimeout: config.SUPERIMPOSE_REQUEST_TIMEOUT_MS,
+    serverFactory: (handler) =>
+      createServer({ requestTimeout: config.SUPERIMPOSE_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: Math.min(1000, config.SUPERIMPOSE_REQUEST_TIMEOUT_MS / 2) }, handler),
   });
   const store = parts.store ?? new MemoryJobStore(config.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000);
   const limiter = new RenderLimiter({ concurrency: config.SUPERIMPOSE_RENDER_CONCURRENCY, queueLimit: config.SUPERIMPOSE_RENDER_QUEUE_LIMIT });
@@ -57,7 +61,7 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   const relay = createRelay(proxy);
 
   installErrorHandling(app, new RouteTable());
-  keepRawJsonBody(app);
+  acceptJsonBodies(app);
   installApiKeyCheck(app, config.SUPERIMPOSE_API_KEYS);
   superimposeRoute(app, render);
   jobRoutes(app, { queue, store, publicUrl: config.SUPERIMPOSE_PUBLIC_URL, relay });

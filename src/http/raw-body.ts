@@ -7,10 +7,13 @@ declare module 'fastify' {
   }
 }
 
-/** Fastify's own JSON parser (prototype-poisoning checks included), keeping the text it parsed. */
-export function keepRawJsonBody(app: FastifyInstance): void {
+/**
+ * JSON is the only body type: anything else is a 415. Fastify's own JSON parser
+ * (prototype-poisoning checks included), keeping the text it parsed.
+ */
+export function acceptJsonBodies(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     request.rawBody = body as string;
     parse(request, body as string, done);
