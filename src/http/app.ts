@@ -9,7 +9,7 @@ import { installApiKeyCheck } from './auth.js';
 import { installErrorHandling, RouteTable } from './errors.js';
 import { acceptJsonBodies } from './raw-body.js';
 import { createRenderer, type Renderer } from './render.js';
-import { docsRoutes } from './routes/docs.js';
+import { docsRoutes, healthRoute } from './routes/docs.js';
 import { jobRoutes } from './routes/jobs.js';
 import { createRelay, proxyRoutes } from './routes/proxy.js';
 import { superimposeRoute } from './routes/superimpose.js';
@@ -67,6 +67,7 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   jobRoutes(app, { queue, store, publicUrl: config.SUPERIMPOSE_PUBLIC_URL, relay });
   proxyRoutes(app, proxy, relay);
   docsRoutes(app);
+  healthRoute(app, () => ({ renders_active: limiter.active, renders_queued: limiter.queued, jobs_pending: queue.depth }));
 
   // Accepted v2 jobs finish (within the shutdown bound) before the store goes away.
   app.addHook('onClose', async () => {

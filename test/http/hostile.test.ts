@@ -171,3 +171,31 @@ describe('hostile inputs', () => {
     expect(res.headers.get('content-type')).toBe('image/jpeg');
   });
 });
+
+describe('bounded renders over HTTP', () => {
+  it('answers 429 with Retry-After past the render queue, and frees the slot of a client that hung up', async () => {
+    const busy = buildApp(testConfig({ SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1' }));
+    await busy.listen({ port: 0, host: '127.0.0.1' });
+    const target = `http://127.0.0.1:${(busy.server.address() as AddressInfo).port}`;
+    const heavy = JSON.stringify({ base_image: goldenBase64('flowers.jpeg'), overlay_image: goldenBase64('test-pattern.png'), rotation: 33 });
+    const send = (signal?: AbortSignal) => fetch(`${target}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: heavy, signal });
+    const health = async () => (await (await fetch(`${target}/health`)).json()) as { renders_active: number; renders_queued: number };
+    try {
+      const running = send();
+      await expect.poll(async () => (await health()).renders_active).toBe(1);
+      const leaving = new AbortController();
+      const waiting = send(leaving.signal).catch(() => 'aborted');
+      await expect.poll(async () => (await health()).renders_queued).toBe(1);
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toEqual({ error: expect.stringContaining('SUPERIMPOSE_RENDER_QUEUE_LIMIT') });
+      leaving.abort();
+      expect(await waiting).toBe('aborted');
+      await expect.poll(async () => (await health()).renders_queued).toBe(0);
+      expect((await running).status).toBe(200);
+    } finally {
+      await busy.close();
+    }
+  });
+});

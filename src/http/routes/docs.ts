@@ -30,5 +30,9 @@ export function docsRoutes(app: FastifyInstance): void {
   const page = docsPage();
   app.get('/openapi.json', async () => document);
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
-  app.get('/health', async () => ({ status: 'ok' }));
+}
+
+/** GET /health: 200 once ready, with the load the server is under. */
+export function healthRoute(app: FastifyInstance, load: () => Record<string, number>): void {
+  app.get('/health', async () => ({ status: 'ok', ...load() }));
 }
