@@ -36,6 +36,14 @@ export function compositeOver(base: Raster, overlay: Rgba, x: number, y: number)
     for (let col = 0; col < rect.width; col++, d += bc, s += 4) {
       const sa = src[s + 3]!;
       if (sa === 0) continue;
+      if (sa === 255) {
+        // Pillow's formula reduces to a copy here (coef1 = 255·128, coef2 = 0).
+        dst[d] = src[s]!;
+        dst[d + 1] = src[s + 1]!;
+        dst[d + 2] = src[s + 2]!;
+        if (bc === 4) dst[d + 3] = 255;
+        continue;
+      }
       const da = bc === 4 ? dst[d + 3]! : 255;
       const blend = da * (255 - sa);
       const outa255 = sa * 255 + blend;

@@ -1,46 +1,54 @@
-import { rgba, type Rgba } from './raster.js';
-
 /**
- * Premultiplied RGBA in float32, the resamplers' output: colour c/255 · a/255
- * and alpha a/255, as the reference's tensors hold them.
+ * The reference resamples premultiplied float32 RGBA: colour c/255 · a/255 and
+ * alpha a/255, then divides colour by alpha and converts back with trunc(255·v).
+ * These tables and helpers give those exact numbers without building a float
+ * copy of the overlay.
  */
-export interface PremultipliedImage {
-  readonly width: number;
-  readonly height: number;
-  readonly data: Float32Array;
-}
 
-/**
- * float32(float32(c/255) · float32(a/255)) at index a·256 + c: the reference's
- * premultiplied value of every byte pair, so resamplers read bytes and never
- * build a premultiplied copy of the whole overlay. Index a·256 + 255 is alpha itself.
- */
+/** float32(c / 255): the reference's `uint8 / 255.0`. */
+export const UNIT = Float32Array.from({ length: 256 }, (_, c) => c / 255);
+
+/** float32(UNIT[c] · UNIT[a]) at index a·256 + c: every premultiplied colour value. */
 export const PREMULTIPLIED = (() => {
-  const unit = Float32Array.from({ length: 256 }, (_, c) => c / 255);
   const table = new Float32Array(256 * 256);
-  for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) table[(a << 8) | c] = unit[c]! * unit[a]!;
+  for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) table[(a << 8) | c] = UNIT[c]! * UNIT[a]!;
   return table;
 })();
 
-/** trunc(float32(255 · v)), clipped to 0–255: the reference's conversion back to bytes. */
+/** trunc(float32(255 · v)), clipped to 0–255. */
 export function toByte(v: number): number {
   const scaled = Math.fround(255 * v);
-  return scaled >= 255 ? 255 : scaled <= 0 ? 0 : Math.trunc(scaled);
+  // `| 0` truncates like Math.trunc for 0 < scaled < 255.
+  return scaled >= 255 ? 255 : scaled <= 0 ? 0 : scaled | 0;
 }
 
-/** Divides colour by alpha where alpha > 0 (colour is 0 elsewhere), then converts to bytes. */
-export function unpremultiply(image: PremultipliedImage): Rgba {
-  const src = image.data;
-  const out = rgba(image.width, image.height);
-  const dst = out.data;
-  for (let i = 0; i < src.length; i += 4) {
-    const a = src[i + 3]!;
-    dst[i + 3] = toByte(a);
-    if (a > 0) {
-      dst[i] = toByte(Math.fround(src[i]! / a));
-      dst[i + 1] = toByte(Math.fround(src[i + 1]! / a));
-      dst[i + 2] = toByte(Math.fround(src[i + 2]! / a));
-    }
+/**
+ * Writes one resampled pixel as bytes: r, g, b are premultiplied sums (any
+ * precision; rounded to float32 here), a is the float32 alpha. Colour is
+ * float32(c / a) where a > 0, else 0.
+ */
+export function storeUnpremultiplied(out: Uint8Array, o: number, r: number, g: number, b: number, a: number): void {
+  if (a === 1) {
+    // The usual case inside an opaque overlay; dividing by 1 changes nothing.
+    out[o] = toByte(Math.fround(r));
+    out[o + 1] = toByte(Math.fround(g));
+    out[o + 2] = toByte(Math.fround(b));
+    out[o + 3] = 255;
+    return;
   }
-  return out;
+  out[o + 3] = toByte(a);
+  if (a > 0) {
+    out[o] = toByte(Math.fround(Math.fround(r) / a));
+    out[o + 1] = toByte(Math.fround(Math.fround(g) / a));
+    out[o + 2] = toByte(Math.fround(Math.fround(b) / a));
+  } else {
+    out[o] = out[o + 1] = out[o + 2] = 0;
+  }
 }
+
+/** The byte a single source pixel comes back as after the premultiplied round trip, at index a·256 + c. */
+export const ROUND_TRIP = (() => {
+  const table = new Uint8Array(256 * 256);
+  for (let a = 1; a < 256; a++) for (let c = 0; c < 256; c++) table[(a << 8) | c] = toByte(Math.fround(PREMULTIPLIED[(a << 8) | c]! / UNIT[a]!));
+  return table;
+})();

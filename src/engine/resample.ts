@@ -1,11 +1,12 @@
-import { PREMULTIPLIED, type PremultipliedImage } from './premultiplied.js';
-import type { Rgba, Size } from './raster.js';
+import { PREMULTIPLIED, ROUND_TRIP, storeUnpremultiplied, toByte, UNIT } from './premultiplied.js';
+import { rgba, type Rgba, type Size } from './raster.js';
 
 /**
  * Resamplers with the exact numbers of PyTorch's `interpolate` (CPU, torch 1.13,
- * align_corners=False, no antialias) on a channels-last float32 RGBA tensor.
- * Each reads overlay bytes through the PREMULTIPLIED table, builds per-axis
- * tables once, then makes one pass over the output.
+ * align_corners=False, no antialias) on a channels-last premultiplied float32
+ * RGBA tensor, converted back to bytes as the reference does. Each builds
+ * per-axis tables once and makes one pass over the output, reading overlay
+ * bytes through the premultiplied tables.
  */
 export const RESIZE_METHODS = ['nearest-exact', 'bilinear', 'area'] as const;
 export type ResizeMethod = (typeof RESIZE_METHODS)[number];
@@ -70,34 +71,40 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
   return { start, end };
 }
 
-export function resampleNearestExact(src: Rgba, size: Size): PremultipliedImage {
+/** Each output pixel is one source pixel, so the whole round trip is a table lookup. */
+export function resampleNearestExact(src: Rgba, size: Size): Rgba {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
-  const out = new Float32Array(size.width * size.height * 4);
+  const out = rgba(size.width, size.height);
+  const dst = out.data;
   const data = src.data;
   let o = 0;
   for (let y = 0; y < size.height; y++) {
     const row = ys[y]! * src.width;
-    for (let x = 0; x < size.width; x++) {
-      const s = (row + xs[x]!) * 4;
-      const a = data[s + 3]! << 8;
-      out[o++] = PREMULTIPLIED[a | data[s]!]!;
-      out[o++] = PREMULTIPLIED[a | data[s + 1]!]!;
-      out[o++] = PREMULTIPLIED[a | data[s + 2]!]!;
-      out[o++] = PREMULTIPLIED[a | 255]!;
+    for (let x = 0; x < size.width; x++, o += 4) {
+      const s = (row + xs[x]!) << 2;
+      const a = data[s + 3]!;
+      const hi = a << 8;
+      dst[o] = ROUND_TRIP[hi | data[s]!]!;
+      dst[o + 1] = ROUND_TRIP[hi | data[s + 1]!]!;
+      dst[o + 2] = ROUND_TRIP[hi | data[s + 2]!]!;
+      dst[o + 3] = toByte(UNIT[a]!);
     }
   }
-  return { width: size.width, height: size.height, data: out };
+  return out;
 }
 
 /**
- * Weights are float32 products λy·λx; the 4-tap sum is taken in double and
- * rounded to float32 once (storing into the Float32Array does the rounding).
+ * Weights are float32 products λy·λx; each 4-tap sum is taken in double and
+ * rounded to float32 once. Where all four taps are opaque the premultiplied
+ * value is UNIT[c] itself, read from a table that stays in L1.
  */
-export function resampleBilinear(src: Rgba, size: Size): PremultipliedImage {
+export function resampleBilinear(src: Rgba, size: Size): Rgba {
   const tx = linearTaps(src.width, size.width);
   const ty = linearTaps(src.height, size.height);
-  const out = new Float32Array(size.width * size.height * 4);
+  const { index0: x0s, index1: x1s, weight0: wx0s, weight1: wx1s } = tx;
+  const out = rgba(size.width, size.height);
+  const dst = out.data;
   const data = src.data;
   const rowStride = src.width * 4;
   let o = 0;
@@ -106,11 +113,11 @@ export function resampleBilinear(src: Rgba, size: Size): PremultipliedImage {
     const row1 = ty.index1[y]! * rowStride;
     const wy0 = ty.weight0[y]!;
     const wy1 = ty.weight1[y]!;
-    for (let x = 0; x < size.width; x++) {
-      const c0 = tx.index0[x]! * 4;
-      const c1 = tx.index1[x]! * 4;
-      const wx0 = tx.weight0[x]!;
-      const wx1 = tx.weight1[x]!;
+    for (let x = 0; x < size.width; x++, o += 4) {
+      const c0 = x0s[x]! << 2;
+      const c1 = x1s[x]! << 2;
+      const wx0 = wx0s[x]!;
+      const wx1 = wx1s[x]!;
       const w00 = f32(wy0 * wx0);
       const w01 = f32(wy0 * wx1);
       const w10 = f32(wy1 * wx0);
@@ -119,59 +126,76 @@ export function resampleBilinear(src: Rgba, size: Size): PremultipliedImage {
       const p01 = row0 + c1;
       const p10 = row1 + c0;
       const p11 = row1 + c1;
-      const a00 = data[p00 + 3]! << 8;
-      const a01 = data[p01 + 3]! << 8;
-      const a10 = data[p10 + 3]! << 8;
-      const a11 = data[p11 + 3]! << 8;
-      for (let c = 0; c < 3; c++) {
-        out[o++] =
-          PREMULTIPLIED[a00 | data[p00 + c]!]! * w00 +
-          PREMULTIPLIED[a01 | data[p01 + c]!]! * w01 +
-          PREMULTIPLIED[a10 | data[p10 + c]!]! * w10 +
-          PREMULTIPLIED[a11 | data[p11 + c]!]! * w11;
+      const a00 = data[p00 + 3]!;
+      const a01 = data[p01 + 3]!;
+      const a10 = data[p10 + 3]!;
+      const a11 = data[p11 + 3]!;
+      if ((a00 & a01 & a10 & a11) === 255) {
+        storeUnpremultiplied(
+          dst,
+          o,
+          UNIT[data[p00]!]! * w00 + UNIT[data[p01]!]! * w01 + UNIT[data[p10]!]! * w10 + UNIT[data[p11]!]! * w11,
+          UNIT[data[p00 + 1]!]! * w00 + UNIT[data[p01 + 1]!]! * w01 + UNIT[data[p10 + 1]!]! * w10 + UNIT[data[p11 + 1]!]! * w11,
+          UNIT[data[p00 + 2]!]! * w00 + UNIT[data[p01 + 2]!]! * w01 + UNIT[data[p10 + 2]!]! * w10 + UNIT[data[p11 + 2]!]! * w11,
+          f32(w00 + w01 + w10 + w11),
+        );
+        continue;
       }
-      out[o++] = PREMULTIPLIED[a00 | 255]! * w00 + PREMULTIPLIED[a01 | 255]! * w01 + PREMULTIPLIED[a10 | 255]! * w10 + PREMULTIPLIED[a11 | 255]! * w11;
+      const h00 = a00 << 8;
+      const h01 = a01 << 8;
+      const h10 = a10 << 8;
+      const h11 = a11 << 8;
+      storeUnpremultiplied(
+        dst,
+        o,
+        PREMULTIPLIED[h00 | data[p00]!]! * w00 + PREMULTIPLIED[h01 | data[p01]!]! * w01 + PREMULTIPLIED[h10 | data[p10]!]! * w10 + PREMULTIPLIED[h11 | data[p11]!]! * w11,
+        PREMULTIPLIED[h00 | data[p00 + 1]!]! * w00 + PREMULTIPLIED[h01 | data[p01 + 1]!]! * w01 + PREMULTIPLIED[h10 | data[p10 + 1]!]! * w10 + PREMULTIPLIED[h11 | data[p11 + 1]!]! * w11,
+        PREMULTIPLIED[h00 | data[p00 + 2]!]! * w00 + PREMULTIPLIED[h01 | data[p01 + 2]!]! * w01 + PREMULTIPLIED[h10 | data[p10 + 2]!]! * w10 + PREMULTIPLIED[h11 | data[p11 + 2]!]! * w11,
+        f32(UNIT[a00]! * w00 + UNIT[a01]! * w01 + UNIT[a10]! * w10 + UNIT[a11]! * w11),
+      );
     }
   }
-  return { width: size.width, height: size.height, data: out };
+  return out;
 }
 
 /** Sums each window in float32 in row order, then divides by its height and then by its width. */
-export function resampleArea(src: Rgba, size: Size): PremultipliedImage {
+export function resampleArea(src: Rgba, size: Size): Rgba {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
-  const out = new Float32Array(size.width * size.height * 4);
+  const out = rgba(size.width, size.height);
+  const dst = out.data;
   const data = src.data;
   let o = 0;
   for (let y = 0; y < size.height; y++) {
     const y0 = wy.start[y]!;
     const y1 = wy.end[y]!;
     const kh = y1 - y0;
-    for (let x = 0; x < size.width; x++) {
+    for (let x = 0; x < size.width; x++, o += 4) {
       const x0 = wx.start[x]!;
       const x1 = wx.end[x]!;
       const kw = x1 - x0;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       for (let iy = y0; iy < y1; iy++) {
-        let p = (iy * src.width + x0) * 4;
+        let p = (iy * src.width + x0) << 2;
         for (let ix = x0; ix < x1; ix++, p += 4) {
-          const a = data[p + 3]! << 8;
-          s0 = f32(s0 + PREMULTIPLIED[a | data[p]!]!);
-          s1 = f32(s1 + PREMULTIPLIED[a | data[p + 1]!]!);
-          s2 = f32(s2 + PREMULTIPLIED[a | data[p + 2]!]!);
-          s3 = f32(s3 + PREMULTIPLIED[a | 255]!);
+          const a = data[p + 3]!;
+          const h = a << 8;
+          s0 = f32(s0 + PREMULTIPLIED[h | data[p]!]!);
+          s1 = f32(s1 + PREMULTIPLIED[h | data[p + 1]!]!);
+          s2 = f32(s2 + PREMULTIPLIED[h | data[p + 2]!]!);
+          s3 = f32(s3 + UNIT[a]!);
         }
       }
-      out[o++] = f32(s0 / kh) / kw;
-      out[o++] = f32(s1 / kh) / kw;
-      out[o++] = f32(s2 / kh) / kw;
-      out[o++] = f32(s3 / kh) / kw;
+      storeUnpremultiplied(dst, o, f32(s0 / kh) / kw, f32(s1 / kh) / kw, f32(s2 / kh) / kw, f32(f32(s3 / kh) / kw));
     }
   }
-  return { width: size.width, height: size.height, data: out };
+  return out;
 }
 
-export const RESAMPLERS: Record<ResizeMethod, (src: Rgba, size: Size) => PremultipliedImage> = {
+export const RESAMPLERS: Record<ResizeMethod, (src: Rgba, size: Size) => Rgba> = {
   'nearest-exact': resampleNearestExact,
   bilinear: resampleBilinear,
   area: resampleArea,
