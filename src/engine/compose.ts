@@ -1,8 +1,8 @@
 import { SuperimposeError } from '../errors.js';
-import { compositeOver } from './composite.js';
+import { clipPlacement, compositeOver } from './composite.js';
 import type { PixelLimits } from './limits.js';
-import { applyMaskAndOpacity, maskLuma, resizeBicubicPillow } from './mask.js';
-import type { Raster, Rgba, Size } from './raster.js';
+import { applyMaskAndOpacity, cropGrey, maskLuma, resizeBicubicPillow } from './mask.js';
+import { wholeOf, type Raster, type Rect, type Rgba, type Size } from './raster.js';
 import type { ResizeMethod } from './resample.js';
 import { resizeOverlay } from './resize-overlay.js';
 import { rotatedSize, rotateOverlay } from './rotate.js';
@@ -40,6 +40,12 @@ function checkOverlayPixels(size: Size, limits: PixelLimits, stage: string): voi
   }
 }
 
+/** The visible part of an unrotated overlay placed at (x, y), in overlay coordinates. */
+function visibleWindow(base: Size, overlay: Size, x: number, y: number): Rect {
+  const onBase = clipPlacement(base, overlay, x, y)!;
+  return { x: onBase.x - x, y: onBase.y - y, width: onBase.width, height: onBase.height };
+}
+
 /** Steps 1–7 of the SPEC pipeline on decoded rasters; returns the base, composited. */
 export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: PixelLimits): Raster {
   const { base, mask } = inputs;
@@ -51,10 +57,16 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
   checkOverlayPixels(target, limits, 'after resizing');
   checkOverlayPixels(rotatedSize(target, options.rotation), limits, 'after rotation');
 
-  let overlay = resizeOverlay(inputs.overlay, target, options.resizeMethod);
-  const maskAlpha = mask && resizeBicubicPillow(maskLuma(mask), target);
+  const turned = options.rotation % 360 !== 0;
+  // An overlay that lands wholly outside leaves the base as it is: nothing to compute.
+  if (!clipPlacement(base, rotatedSize(target, options.rotation), options.xOffset, options.yOffset)) return base;
+  // Unrotated, only the part that lands on the base is resampled, masked and blended.
+  const window = turned ? wholeOf(target) : visibleWindow(base, target, options.xOffset, options.yOffset);
+
+  let overlay = resizeOverlay(inputs.overlay, target, options.resizeMethod, window);
+  const maskAlpha = mask && cropGrey(resizeBicubicPillow(maskLuma(mask), target), window);
   overlay = applyMaskAndOpacity(overlay, maskAlpha, options.opacity);
   overlay = rotateOverlay(overlay, options.rotation);
-  compositeOver(base, overlay, options.xOffset, options.yOffset);
+  compositeOver(base, overlay, options.xOffset + window.x, options.yOffset + window.y);
   return base;
 }

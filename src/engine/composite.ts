@@ -1,14 +1,7 @@
-import type { Raster, Rgba } from './raster.js';
+import type { Raster, Rect, Rgba, Size } from './raster.js';
 
-export interface Rect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-/** Step 6: the part of an overlay placed at (x, y) that falls on the base; undefined when none does. */
-export function clipPlacement(base: Raster, overlay: Rgba, x: number, y: number): Rect | undefined {
+/** Step 6: the part of an overlay placed at (x, y) that falls on the base, in base coordinates; undefined when none does. */
+export function clipPlacement(base: Size, overlay: Size, x: number, y: number): Rect | undefined {
   const left = Math.max(x, 0);
   const top = Math.max(y, 0);
   const right = Math.min(x + overlay.width, base.width);

@@ -1,4 +1,4 @@
-import type { Rgba, Size } from './raster.js';
+import type { Rect, Rgba, Size } from './raster.js';
 
 /** A single-channel 8-bit image. */
 export interface Grey {
@@ -131,4 +131,15 @@ export function applyMaskAndOpacity(overlay: Rgba, mask: Grey | undefined, opaci
     data[i] = Math.floor(((data[i]! * (m ? m[p]! : 255)) / 255) * opacity + 1e-9);
   }
   return { ...overlay, data };
+}
+
+/** The rows and columns of `window` of a grey image. */
+export function cropGrey(image: Grey, window: Rect): Grey {
+  if (window.x === 0 && window.y === 0 && window.width === image.width && window.height === image.height) return image;
+  const data = new Uint8Array(window.width * window.height);
+  for (let row = 0; row < window.height; row++) {
+    const start = (window.y + row) * image.width + window.x;
+    data.set(image.data.subarray(start, start + window.width), row * window.width);
+  }
+  return { width: window.width, height: window.height, data };
 }

@@ -20,3 +20,24 @@ export interface Size {
 export function rgba(width: number, height: number, data = new Uint8Array(width * height * 4)): Rgba {
   return { width, height, channels: 4, data };
 }
+
+/** A rectangle in pixel coordinates. */
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export const wholeOf = (size: Size): Rect => ({ x: 0, y: 0, width: size.width, height: size.height });
+
+/** The rows and columns of `window`, copied out of an RGBA raster. */
+export function cropRgba(image: Rgba, window: Rect): Rgba {
+  if (window.x === 0 && window.y === 0 && window.width === image.width && window.height === image.height) return image;
+  const out = rgba(window.width, window.height);
+  for (let row = 0; row < window.height; row++) {
+    const start = ((window.y + row) * image.width + window.x) * 4;
+    out.data.set(image.data.subarray(start, start + window.width * 4), row * window.width * 4);
+  }
+  return out;
+}

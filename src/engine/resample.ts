@@ -1,5 +1,5 @@
 import { PREMULTIPLIED, ROUND_TRIP, storeUnpremultiplied, toByte, UNIT } from './premultiplied.js';
-import { rgba, type Rgba, type Size } from './raster.js';
+import { rgba, type Rect, type Rgba, type Size } from './raster.js';
 
 /**
  * Resamplers with the exact numbers of PyTorch's `interpolate` (CPU, torch 1.13,
@@ -71,17 +71,23 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
   return { start, end };
 }
 
+/**
+ * Every resampler computes only `window`, a rectangle of the full `size`
+ * output: each output pixel depends on its own coordinates alone, so a window
+ * holds exactly the pixels the whole image would have there.
+ */
+
 /** Each output pixel is one source pixel, so the whole round trip is a table lookup. */
-export function resampleNearestExact(src: Rgba, size: Size): Rgba {
+export function resampleNearestExact(src: Rgba, size: Size, window: Rect): Rgba {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
-  const out = rgba(size.width, size.height);
+  const out = rgba(window.width, window.height);
   const dst = out.data;
   const data = src.data;
   let o = 0;
-  for (let y = 0; y < size.height; y++) {
+  for (let y = window.y; y < window.y + window.height; y++) {
     const row = ys[y]! * src.width;
-    for (let x = 0; x < size.width; x++, o += 4) {
+    for (let x = window.x; x < window.x + window.width; x++, o += 4) {
       const s = (row + xs[x]!) << 2;
       const a = data[s + 3]!;
       const hi = a << 8;
@@ -99,21 +105,22 @@ export function resampleNearestExact(src: Rgba, size: Size): Rgba {
  * rounded to float32 once. Where all four taps are opaque the premultiplied
  * value is UNIT[c] itself, read from a table that stays in L1.
  */
-export function resampleBilinear(src: Rgba, size: Size): Rgba {
+export function resampleBilinear(src: Rgba, size: Size, window: Rect): Rgba {
   const tx = linearTaps(src.width, size.width);
   const ty = linearTaps(src.height, size.height);
   const { index0: x0s, index1: x1s, weight0: wx0s, weight1: wx1s } = tx;
-  const out = rgba(size.width, size.height);
+  const out = rgba(window.width, window.height);
   const dst = out.data;
   const data = src.data;
   const rowStride = src.width * 4;
+  const xEnd = window.x + window.width;
   let o = 0;
-  for (let y = 0; y < size.height; y++) {
+  for (let y = window.y; y < window.y + window.height; y++) {
     const row0 = ty.index0[y]! * rowStride;
     const row1 = ty.index1[y]! * rowStride;
     const wy0 = ty.weight0[y]!;
     const wy1 = ty.weight1[y]!;
-    for (let x = 0; x < size.width; x++, o += 4) {
+    for (let x = window.x; x < xEnd; x++, o += 4) {
       const c0 = x0s[x]! << 2;
       const c1 = x1s[x]! << 2;
       const wx0 = wx0s[x]!;
@@ -159,18 +166,18 @@ export function resampleBilinear(src: Rgba, size: Size): Rgba {
 }
 
 /** Sums each window in float32 in row order, then divides by its height and then by its width. */
-export function resampleArea(src: Rgba, size: Size): Rgba {
+export function resampleArea(src: Rgba, size: Size, window: Rect): Rgba {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
-  const out = rgba(size.width, size.height);
+  const out = rgba(window.width, window.height);
   const dst = out.data;
   const data = src.data;
   let o = 0;
-  for (let y = 0; y < size.height; y++) {
+  for (let y = window.y; y < window.y + window.height; y++) {
     const y0 = wy.start[y]!;
     const y1 = wy.end[y]!;
     const kh = y1 - y0;
-    for (let x = 0; x < size.width; x++, o += 4) {
+    for (let x = window.x; x < window.x + window.width; x++, o += 4) {
       const x0 = wx.start[x]!;
       const x1 = wx.end[x]!;
       const kw = x1 - x0;
@@ -195,7 +202,7 @@ export function resampleArea(src: Rgba, size: Size): Rgba {
   return out;
 }
 
-export const RESAMPLERS: Record<ResizeMethod, (src: Rgba, size: Size) => Rgba> = {
+export const RESAMPLERS: Record<ResizeMethod, (src: Rgba, size: Size, window: Rect) => Rgba> = {
   'nearest-exact': resampleNearestExact,
   bilinear: resampleBilinear,
   area: resampleArea,

@@ -33,19 +33,19 @@ describe('resamplers on real pixels', () => {
   const row = rgbaFromRows([[grey(0), grey(60), grey(120), grey(240)]]);
 
   it('nearest-exact 4 -> 2 keeps columns 1 and 3, the pixel centres', () => {
-    const out = resampleNearestExact(row, { width: 2, height: 1 });
+    const out = resampleNearestExact(row, { width: 2, height: 1 }, { x: 0, y: 0, width: 2, height: 1 });
     expect([...out.data]).toEqual([...grey(60), ...grey(240)]);
   });
 
   it('area 4 -> 3 gives the window means', () => {
-    const out = resampleArea(row, { width: 3, height: 1 });
+    const out = resampleArea(row, { width: 3, height: 1 }, { x: 0, y: 0, width: 3, height: 1 });
     // (0+60)/2, (60+120)/2, (120+240)/2; values checked against torch 1.13.
     expect([out.data[0], out.data[4], out.data[8]]).toEqual([30, 90, 180]);
   });
 
   it('bilinear 2 -> 4 blends neighbours with weights 1, 3/4, 1/4, 1', () => {
     const two = rgbaFromRows([[grey(0), grey(200)]]);
-    const out = resampleBilinear(two, { width: 4, height: 1 });
+    const out = resampleBilinear(two, { width: 4, height: 1 }, { x: 0, y: 0, width: 4, height: 1 });
     expect([out.data[0], out.data[4], out.data[8], out.data[12]]).toEqual([0, 50, 150, 200]);
   });
 
@@ -66,5 +66,26 @@ describe('resamplers on real pixels', () => {
 describe('toByte', () => {
   it('truncates 255·v in float32 and clips', () => {
     expect([toByte(0), toByte(1), toByte(0.5), toByte(1.2), toByte(-0.1), toByte(254.99 / 255)]).toEqual([0, 255, 127, 255, 0, 254]);
+  });
+});
+
+describe('windows', () => {
+  it('a window of the output holds exactly the pixels of the whole output there, for every method', () => {
+    const src = {
+      width: 13,
+      height: 9,
+      channels: 4 as const,
+      data: Uint8Array.from({ length: 13 * 9 * 4 }, (_, i) => (i % 4 === 3 ? [255, 0, 128, 37][(i >> 2) % 4]! : (i * 37) % 256)),
+    };
+    for (const method of ['nearest-exact', 'bilinear', 'area'] as const) {
+      const size = { width: 29, height: 6 };
+      const whole = resizeOverlay(src, size, method);
+      const window = { x: 5, y: 2, width: 17, height: 3 };
+      const part = resizeOverlay(src, size, method, window);
+      for (let row = 0; row < window.height; row++) {
+        const start = ((window.y + row) * size.width + window.x) * 4;
+        expect([...part.data.subarray(row * window.width * 4, (row + 1) * window.width * 4)]).toEqual([...whole.data.subarray(start, start + window.width * 4)]);
+      }
+    }
   });
 });
