@@ -1,17 +1,21 @@
 /**
- * The seed job (SPEC/issue: 1024² JPEG base, 1280×960 PNG overlay, rescale 0.4,
- * bilinear, x 320, y 620, JPEG q95), timed in one process beside two baselines:
- * - floor: decode both inputs to raw and encode the base to JPEG q95 with sharp;
+ * The seed job (1024² JPEG base, 1280×960 PNG overlay, rescale 0.4, bilinear,
+ * x 320, y 620, JPEG q95), timed in one process beside two baselines:
+ * - floor: decode both inputs to raw (in parallel) and encode the base to JPEG q95 with sharp;
  * - naive: sharp resize, PNG intermediate, sharp composite, JPEG encode.
- * Prints medians and ratios. Usage: npx tsx bench/seed.ts [iterations]
+ * Rounds interleave the three so that drift in machine load hits each alike;
+ * prints the median of the per-round medians and the ratios.
+ * Usage: npx tsx bench/seed.ts [rounds=5] [iterations=20]
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { superimpose } from '../src/index.js';
+import { median, medianTime } from './stats.js';
 
 const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
-const iterations = Number(process.argv[2] ?? 30);
+const rounds = Number(process.argv[2] ?? 5);
+const iterations = Number(process.argv[3] ?? 20);
 const base = await readFile(golden('square-1024.jpg'));
 const overlay = await readFile(golden('test-pattern.png'));
 
@@ -32,27 +36,16 @@ const jobs = {
   },
 } as const;
 
-async function time(job: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await job(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await job();
-    samples.push(performance.now() - start);
-  }
-  return samples;
+type Name = keyof typeof jobs;
+const perRound: Record<Name, number[]> = { superimpose: [], floor: [], naive: [] };
+for (let round = 0; round < rounds; round++) {
+  for (const name of Object.keys(jobs) as Name[]) perRound[name].push(await medianTime(jobs[name], iterations));
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-// Interleave rounds so that drift in machine load hits every job alike.
-const samples: Record<keyof typeof jobs, number[]> = { superimpose: [], floor: [], naive: [] };
-for (let round = 0; round < 3; round++) {
-  for (const name of Object.keys(jobs) as (keyof typeof jobs)[]) samples[name].push(...(await time(jobs[name])));
-}
-const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])) as Record<keyof typeof jobs, number>;
-console.log(`seed job, ${iterations * 3} runs each, sharp concurrency ${sharp.concurrency()}, node ${process.version}`);
-console.log(`superimpose  ${m.superimpose.toFixed(1)} ms (median)`);
-console.log(`floor        ${m.floor.toFixed(1)} ms (decode both to raw + encode base JPEG q95)`);
-console.log(`naive sharp  ${m.naive.toFixed(1)} ms (resize, PNG intermediate, composite, encode)`);
-console.log(`ratio superimpose/floor ${(m.superimpose / m.floor).toFixed(2)}x, superimpose/naive ${(m.superimpose / m.naive).toFixed(2)}x`);
+const m = { superimpose: median(perRound.superimpose), floor: median(perRound.floor), naive: median(perRound.naive) };
+const list = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' ');
+console.log(`seed job: ${rounds} rounds x ${iterations} runs, sharp concurrency ${sharp.concurrency()}, node ${process.version}`);
+console.log(`superimpose  ${m.superimpose.toFixed(1)} ms (round medians ${list(perRound.superimpose)})`);
+console.log(`floor        ${m.floor.toFixed(1)} ms (round medians ${list(perRound.floor)})`);
+console.log(`naive sharp  ${m.naive.toFixed(1)} ms (round medians ${list(perRound.naive)})`);
+const ratios = (of: Name) => perRound.superimpose.map((s, i) => s / perRound[of][i]!);
+console.log(`superimpose/floor ${median(ratios('floor')).toFixed(2)}x (target <= 1.25), superimpose/naive ${median(ratios('naive')).toFixed(2)}x (target <= 0.6)`);

@@ -1,24 +1,53 @@
 import type { Raster } from './engine/raster.js';
 
+export type ImageField = 'base_image' | 'overlay_image' | 'mask';
+
+/** A base decodes differently from an overlay or mask (no forced alpha), so the field's kind is part of the key. */
+const keyOf = (field: ImageField, source: string) => `${field === 'base_image' ? 'base' : 'rgba'}\0${source}`;
+
+interface Entry {
+  readonly image: Promise<Raster>;
+  /** Planned uses still to come; Infinity without a plan. */
+  remaining: number;
+}
+
 /**
- * Decoded inputs shared across many renders (one t-shirt, many logos): each
- * distinct source string is decoded once. Entries live as long as the cache.
+ * Decoded inputs shared across many renders (one t-shirt, many logos). With a
+ * plan, an input used once is never kept and every other one is dropped after
+ * its last planned use, so memory holds only what is still needed; without a
+ * plan, everything decoded stays until the cache is dropped.
  */
 export class DecodedImageCache {
-  private readonly entries = new Map<string, Promise<Raster>>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly planned = new Map<string, number>();
 
+  /** Holds decoded images right now. */
   get size(): number {
     return this.entries.size;
   }
 
-  /** The decoded image for `key`, decoding it on first use; a failed decode is not kept. */
-  get(key: string, decode: () => Promise<Raster>): Promise<Raster> {
+  /** Declares the image sources of the renders about to run. */
+  plan(requests: Iterable<Partial<Record<ImageField, unknown>>>): void {
+    for (const request of requests) {
+      for (const field of ['base_image', 'overlay_image', 'mask'] as const) {
+        const source = request[field];
+        if (typeof source === 'string') this.planned.set(keyOf(field, source), (this.planned.get(keyOf(field, source)) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** The decoded image for a source, decoding it on first use; a failed decode is not kept. */
+  get(field: ImageField, source: string, decode: () => Promise<Raster>): Promise<Raster> {
+    const key = keyOf(field, source);
+    const uses = this.planned.size > 0 ? (this.planned.get(key) ?? 1) : Infinity;
+    if (uses <= 1) return decode();
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = decode();
-      entry.catch(() => this.entries.delete(key));
+      entry = { image: decode(), remaining: uses };
+      entry.image.catch(() => this.entries.delete(key));
       this.entries.set(key, entry);
     }
-    return entry;
+    if (--entry.remaining <= 0) this.entries.delete(key);
+    return entry.image;
   }
 }

@@ -2,10 +2,10 @@ import { parseSuperimposeRequest, type ImageSource, type SuperimposeParams, type
 import { decodeImage, decodeRgba, encodeImage, type DecodeOptions, type OutputFormat } from './engine/codec.js';
 import { compose, type ComposeOptions } from './engine/compose.js';
 import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './engine/limits.js';
-import type { Raster, Rgba } from './engine/raster.js';
+import type { Raster } from './engine/raster.js';
 import { SuperimposeError } from './errors.js';
 import { loadImageSource, type UrlLoader } from './image-source.js';
-import type { DecodedImageCache } from './decoded-cache.js';
+import type { DecodedImageCache, ImageField } from './decoded-cache.js';
 
 export interface SuperimposeOptions {
   readonly limits?: Partial<PixelLimits>;
@@ -42,13 +42,6 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SuperimposeError('cancelled', 'The request was cancelled');
 }
 
-interface Decoder<R extends Raster> {
-  readonly kind: string;
-  readonly decode: (bytes: Buffer, options: DecodeOptions) => Promise<R>;
-}
-const BASE: Decoder<Raster> = { kind: 'base', decode: decodeImage };
-const RGBA: Decoder<Rgba> = { kind: 'rgba', decode: decodeRgba };
-
 /** Validates, loads and decodes the inputs, composes, and encodes. Bad input throws a SuperimposeError. */
 export async function superimpose(request: SuperimposeRequest, options: SuperimposeOptions = {}): Promise<SuperimposeResult> {
   const params = parseSuperimposeRequest(request);
@@ -56,16 +49,16 @@ export async function superimpose(request: SuperimposeRequest, options: Superimp
   const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl };
   // The output has the base's size, so the base answers to both limits.
   const baseLimit = limits.maxOutputPixels < limits.maxInputPixels ? { maxPixels: limits.maxOutputPixels, limitName: 'SUPERIMPOSE_MAX_OUTPUT_PIXELS' } : undefined;
-  const decode = <R extends Raster>(field: 'base_image' | 'overlay_image' | 'mask', source: ImageSource, decoder: Decoder<R>) => {
+  const decode = <R extends Raster>(field: ImageField, source: ImageSource, decoder: (bytes: Buffer, options: DecodeOptions) => Promise<R>) => {
     const limit = (field === 'base_image' && baseLimit) || { maxPixels: limits.maxInputPixels, limitName: 'SUPERIMPOSE_MAX_INPUT_PIXELS' };
-    const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder.decode(bytes, { field, ...limit }));
-    // Strings (paths, URLs, base64) name a source worth caching; a base and an overlay of one file decode differently.
-    return options.cache && typeof source === 'string' ? (options.cache.get(`${decoder.kind}\0${source}`, fresh) as Promise<R>) : fresh();
+    const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder(bytes, { field, ...limit }));
+    // Strings (paths, URLs, base64) name a source worth caching.
+    return options.cache && typeof source === 'string' ? (options.cache.get(field, source, fresh) as Promise<R>) : fresh();
   };
   const [decodedBase, overlay, mask] = await Promise.all([
-    decode('base_image', params.base_image, BASE),
-    decode('overlay_image', params.overlay_image, RGBA),
-    params.mask === undefined ? undefined : decode('mask', params.mask, RGBA),
+    decode('base_image', params.base_image, decodeImage),
+    decode('overlay_image', params.overlay_image, decodeRgba),
+    params.mask === undefined ? undefined : decode('mask', params.mask, decodeRgba),
   ]);
   throwIfCancelled(options.signal);
   // compose() draws on the base in place: a cached base is copied first.

@@ -79,6 +79,7 @@ export async function batchCommand(args: string[]): Promise<number> {
   const jobs = await readJobs(positionals[0]!, outDir);
   await mkdir(outDir, { recursive: true });
   const cache = new DecodedImageCache();
+  cache.plan(jobs.map((job) => job.request));
   const loadUrl = cliUrlLoader();
   const report = progress(jobs.length);
   const failures: { job: Job; reason: string }[] = [];

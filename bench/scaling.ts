@@ -1,0 +1,37 @@
+/**
+ * How time scales, in one process:
+ * - with output size: 256², 1024² and 4096² JPEG bases, the same 1280x960 overlay at 0.4;
+ * - with overlay scale: a 1024² base, the overlay at 0.25x to 4x from (0, 0), so most of a
+ *   large overlay falls outside: only its visible part should cost anything.
+ * Usage: npx tsx bench/scaling.ts [iterations=10]
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { superimpose } from '../src/index.js';
+import { medianTime } from './stats.js';
+
+const iterations = Number(process.argv[2] ?? 10);
+const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
+const overlay = await readFile(golden('test-pattern.png'));
+const photo = await readFile(golden('flowers.jpeg'));
+
+console.log(`output size (overlay 1280x960 at 0.4, bilinear, JPEG q95), median of ${iterations}:`);
+let perMegapixelAt1024 = 0;
+for (const side of [256, 1024, 4096]) {
+  const base = await sharp(photo).resize(side, side, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const ms = await medianTime(() => superimpose({ base_image: base, overlay_image: overlay, rescale_factor: 0.4, resize_method: 'bilinear', x_offset: side / 8, y_offset: side / 8 }), iterations);
+  const perMegapixel = ms / ((side * side) / 1e6);
+  if (side === 1024) perMegapixelAt1024 = perMegapixel;
+  console.log(`  ${side}x${side}: ${ms.toFixed(1)} ms, ${perMegapixel.toFixed(1)} ms per megapixel`);
+}
+console.log(`  (per-megapixel cost at 4096² vs 1024²: see the lines above; ${perMegapixelAt1024.toFixed(1)} ms/MP at 1024²)`);
+
+console.log(`overlay scale on a 1024² base, bilinear, from (0, 0), median of ${iterations}:`);
+const base = await sharp(photo).resize(1024, 1024, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+for (const factor of [0.25, 0.5, 1, 2, 4]) {
+  const ms = await medianTime(() => superimpose({ base_image: base, overlay_image: overlay, rescale_factor: factor, resize_method: 'bilinear' }), iterations);
+  const w = Math.trunc(1280 * factor);
+  const h = Math.trunc(960 * factor);
+  console.log(`  x${factor}: overlay ${w}x${h} (${((w * h) / 1e6).toFixed(1)} MP, ${(Math.min(w, 1024) * Math.min(h, 1024) / 1e6).toFixed(2)} MP visible): ${ms.toFixed(1)} ms`);
+}

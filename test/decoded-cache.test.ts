@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { DecodedImageCache } from '../src/decoded-cache.js';
+import type { Raster } from '../src/engine/raster.js';
+
+const raster = (): Raster => ({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) });
+
+describe('DecodedImageCache', () => {
+  it('decodes a planned shared input once and drops it after its last use', async () => {
+    const cache = new DecodedImageCache();
+    cache.plan([
+      { base_image: 'shirt.jpg', overlay_image: 'a.png' },
+      { base_image: 'shirt.jpg', overlay_image: 'b.png' },
+      { base_image: 'shirt.jpg', overlay_image: 'a.png', mask: 'a.png' },
+    ]);
+    let decodes = 0;
+    const decode = async () => (decodes++, raster());
+    await cache.get('base_image', 'shirt.jpg', decode);
+    await cache.get('base_image', 'shirt.jpg', decode);
+    expect(cache.size).toBe(1);
+    await cache.get('base_image', 'shirt.jpg', decode);
+    expect(decodes).toBe(1);
+    expect(cache.size).toBe(0);
+  });
+
+  it('never keeps an input used once, and keys a base apart from an overlay of the same file', async () => {
+    const cache = new DecodedImageCache();
+    cache.plan([{ base_image: 'x.png', overlay_image: 'x.png' }]);
+    let decodes = 0;
+    const decode = async () => (decodes++, raster());
+    await cache.get('base_image', 'x.png', decode);
+    await cache.get('overlay_image', 'x.png', decode);
+    expect(decodes).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it('does not keep a failed decode', async () => {
+    const cache = new DecodedImageCache();
+    await expect(cache.get('mask', 'm.png', async () => Promise.reject(new Error('bad')))).rejects.toThrow('bad');
+    await expect(cache.get('mask', 'm.png', async () => raster())).resolves.toBeDefined();
+  });
+});
