@@ -28,37 +28,35 @@ export function decodeRgba(input: Buffer, options: DecodeOptions): Promise<Rgba>
  * applied (pixel values as stored, as the reference reads them), first frame only.
  */
 async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
+  // libvips refuses, from the header and before decoding, an image over limitInputPixels.
   const source = { ignoreIcc: true, autoOrient: true, limitInputPixels: options.maxPixels, pages: 1 } as const;
+  let pipeline = sharp(input, source).toColourspace('srgb');
+  pipeline = ensureAlpha ? pipeline.ensureAlpha() : pipeline;
   try {
-    // The header alone says how large the image is: refuse before decoding a pixel of it.
-    const { width = 0, height = 0 } = await sharp(input, { ...source, limitInputPixels: false }).metadata();
-    if (width * height > options.maxPixels) {
-      const limit = options.limitName ? ` (${options.limitName})` : '';
-      throw new SuperimposeError('too_large', `Expected an image of at most ${options.maxPixels} pixels${limit} for ${options.field} but received ${width}x${height} = ${width * height} pixels`, { field: options.field });
-    }
-    let pipeline = sharp(input, source).toColourspace('srgb');
-    pipeline = ensureAlpha ? pipeline.ensureAlpha() : pipeline;
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 && info.channels !== 4) {
       throw new Error(`decoded to ${info.channels} channels`);
     }
     return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (cause) {
-    if (cause instanceof SuperimposeError) throw cause;
-    throw decodeError(input, options.field, cause, options.maxPixels);
+    throw await decodeError(input, options, cause);
   }
 }
 
 /** ISO-BMFF brands of HEVC-coded HEIF: libvips as shipped with sharp decodes AVIF but not these. */
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
 
-function decodeError(input: Buffer, field: string, cause: unknown, maxPixels: number): SuperimposeError {
+async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown): Promise<SuperimposeError> {
+  const { field, maxPixels } = options;
   const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim();
   if (input.toString('latin1', 4, 8) === 'ftyp' && HEVC_BRANDS.has(input.toString('latin1', 8, 12))) {
     return new SuperimposeError('invalid_image', `HEIC (HEVC-coded HEIF) is not supported for ${field}: convert it to JPEG, PNG, WebP or AVIF`, { field, cause });
   }
   if (/pixel limit/i.test(detail)) {
-    return new SuperimposeError('too_large', `Expected an image of at most ${maxPixels} pixels for ${field} but received a larger one`, { field, cause });
+    // Only now read the size, from the header alone, to name it.
+    const { width = 0, height = 0 } = await sharp(input, { limitInputPixels: false, pages: 1, autoOrient: true }).metadata().catch(() => ({ width: 0, height: 0 }));
+    const limit = options.limitName ? ` (${options.limitName})` : '';
+    return new SuperimposeError('too_large', `Expected an image of at most ${maxPixels} pixels${limit} for ${field} but received ${width}x${height} = ${width * height} pixels`, { field, cause });
   }
   return new SuperimposeError('invalid_image', `Expected a decodable jpeg, png, webp, gif, tiff, avif, heif or svg image for ${field} but it could not be decoded: ${detail}`, { field, cause });
 }
