@@ -20,7 +20,7 @@ export const configSchema = z.object({
   SUPERIMPOSE_MAX_BODY_BYTES: positiveInt(100 * 1024 * 1024),
   SUPERIMPOSE_RESULT_TTL_SECONDS: z.coerce.number().positive().default(3600),
   SUPERIMPOSE_PUBLIC_URL: z.url().optional(),
-  SUPERIMPOSE_JOB_CONCURRENCY: positiveInt(2),
+  SUPERIMPOSE_JOB_CONCURRENCY: z.coerce.number().int().min(0).default(2),
   SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
   SUPERIMPOSE_RENDER_CONCURRENCY: positiveInt(availableParallelism()),
   SUPERIMPOSE_RENDER_QUEUE_LIMIT: positiveInt(32),
@@ -32,6 +32,11 @@ export const configSchema = z.object({
   SEGMIND_BASE_URL: z.url().default('https://api.segmind.com'),
   SEGMIND_API_KEY: z.string().min(1).optional(),
   SEGMIND_TIMEOUT_MS: positiveInt(120_000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+  SUPERIMPOSE_REDIS_PREFIX: z.string().min(1).default('superimpose'),
+  SUPERIMPOSE_JOB_ATTEMPTS: positiveInt(3),
+  SUPERIMPOSE_JOB_LOCK_MS: positiveInt(30_000),
+  SUPERIMPOSE_MAX_RESULT_BYTES: positiveInt(50 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,7 +45,12 @@ export type Config = z.output<typeof configSchema>;
 /** Reads the configuration; a bad value names the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (result.data.SUPERIMPOSE_JOB_CONCURRENCY === 0 && !result.data.REDIS_URL) {
+      throw new Error('Invalid environment variable SUPERIMPOSE_JOB_CONCURRENCY: 0 (no local worker) needs REDIS_URL, where other workers take the jobs');
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
 }
@@ -50,5 +60,17 @@ export function pixelLimitsOf(config: Config): PixelLimits {
     maxInputPixels: config.SUPERIMPOSE_MAX_INPUT_PIXELS,
     maxOverlayPixels: config.SUPERIMPOSE_MAX_OVERLAY_PIXELS,
     maxOutputPixels: config.SUPERIMPOSE_MAX_OUTPUT_PIXELS,
+  };
+}
+
+export function redisJobsOptionsOf(config: Config, url: string) {
+  return {
+    url,
+    prefix: config.SUPERIMPOSE_REDIS_PREFIX,
+    ttlMs: config.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000,
+    queueLimit: config.SUPERIMPOSE_QUEUE_LIMIT,
+    attempts: config.SUPERIMPOSE_JOB_ATTEMPTS,
+    lockMs: config.SUPERIMPOSE_JOB_LOCK_MS,
+    maxResultBytes: config.SUPERIMPOSE_MAX_RESULT_BYTES,
   };
 }

@@ -15,6 +15,14 @@ and the other environment variables in the README.
 Example:
   PORT=9000 SUPERIMPOSE_API_KEYS=secret superimpose serve`;
 
+const WORKER_HELP = `Usage: superimpose worker
+
+Renders v2 jobs from Redis (REDIS_URL) without an HTTP server, so compute
+scales apart from the front; SUPERIMPOSE_JOB_CONCURRENCY jobs at once.
+
+Example:
+  REDIS_URL=redis://127.0.0.1:6379 superimpose worker`;
+
 const HELP = `Usage: superimpose <command> [options]
 
 Commands:
@@ -23,6 +31,7 @@ Commands:
   batch     render a JSON list of jobs, decoding shared inputs once
   golden    verify or update a folder of expected images
   serve     run the HTTP server
+  worker    render v2 jobs from Redis, without a server
 
 Options: --help (also after a command), --verbose (detail on errors), --version.
 Exit codes: 0 ok, 1 images differ or jobs failed, 2 bad usage or parameter, 3 unreadable input.
@@ -44,6 +53,14 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
       return new Promise<number>(() => {}); // runs until a signal stops the server
     },
     help: SERVE_HELP,
+  },
+  worker: {
+    run: async (args) => {
+      if (args.length > 0) throw new UsageError(`worker takes no arguments but received ${args[0]}`);
+      await import('../worker.js');
+      return new Promise<number>(() => {}); // runs until a signal stops the worker
+    },
+    help: WORKER_HELP,
   },
 };
 

@@ -1,12 +1,14 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { pixelLimitsOf, type Config } from '../config.js';
+import { pixelLimitsOf, redisJobsOptionsOf, type Config } from '../config.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import { RenderLimiter } from '../jobs/limiter.js';
-import { JobQueue } from '../jobs/queue.js';
-import { MemoryJobStore, type JobStore } from '../jobs/store.js';
+import type { JobRunner } from '../jobs/queue.js';
+import { redisJobs, redisWorker } from '../jobs/redis.js';
+import { inProcessJobs, type JobService } from '../jobs/service.js';
 import { installApiKeyCheck } from './auth.js';
 import { installErrorHandling, RouteTable } from './errors.js';
+import { createMetrics, metricsRoutes } from './metrics.js';
 import { acceptJsonBodies } from './raw-body.js';
 import { createRenderer, type Renderer } from './render.js';
 import { docsRoutes, healthRoute } from './routes/docs.js';
@@ -16,10 +18,35 @@ import { superimposeRoute } from './routes/superimpose.js';
 import { createUrlLoader } from './url-fetch.js';
 
 export interface AppParts {
-  /** Defaults to the in-process store with SUPERIMPOSE_RESULT_TTL_SECONDS. */
-  readonly store?: JobStore;
   /** Defaults to superimpose() with the guarded URL fetcher. */
   readonly render?: Renderer;
+}
+
+/** The renderer every server process uses: guarded URLs, no local files, a bounded number at once. */
+export function serverRenderer(config: Config, limiter: RenderLimiter): Renderer {
+  const loadUrl = createUrlLoader({
+    timeoutMs: config.SUPERIMPOSE_FETCH_TIMEOUT_MS,
+    maxBytes: config.SUPERIMPOSE_FETCH_MAX_BYTES,
+    allowHosts: config.SUPERIMPOSE_ALLOW_HOSTS,
+  });
+  return createRenderer(loadUrl, pixelLimitsOf(config), limiter);
+}
+
+/**
+ * v2 jobs: in-process by default; with REDIS_URL in BullMQ, rendered by this
+ * process's worker (unless SUPERIMPOSE_JOB_CONCURRENCY is 0) and by any other.
+ */
+function jobService(config: Config, runJob: JobRunner<SuperimposeParams>): { jobs: JobService; stopWorker: () => Promise<void> } {
+  const ttlMs = config.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000;
+  if (!config.REDIS_URL) {
+    const jobs = inProcessJobs(runJob, { ttlMs, concurrency: config.SUPERIMPOSE_JOB_CONCURRENCY, limit: config.SUPERIMPOSE_QUEUE_LIMIT });
+    return { jobs, stopWorker: async () => {} };
+  }
+  const options = redisJobsOptionsOf(config, config.REDIS_URL);
+  const jobs = redisJobs(options);
+  if (config.SUPERIMPOSE_JOB_CONCURRENCY === 0) return { jobs, stopWorker: async () => {} };
+  const worker = redisWorker({ ...options, concurrency: config.SUPERIMPOSE_JOB_CONCURRENCY }, runJob);
+  return { jobs, stopWorker: worker.close };
 }
 
 /** The Fastify app, not listening: tests use inject(), main.ts calls listen(). */
@@ -33,28 +60,17 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
     serverFactory: (handler) =>
       createServer({ requestTimeout: config.SUPERIMPOSE_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: Math.min(1000, config.SUPERIMPOSE_REQUEST_TIMEOUT_MS / 2) }, handler),
   });
-  const store = parts.store ?? new MemoryJobStore(config.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000);
   const limiter = new RenderLimiter({ concurrency: config.SUPERIMPOSE_RENDER_CONCURRENCY, queueLimit: config.SUPERIMPOSE_RENDER_QUEUE_LIMIT });
-  const render =
-    parts.render ??
-    createRenderer(
-      createUrlLoader({
-        timeoutMs: config.SUPERIMPOSE_FETCH_TIMEOUT_MS,
-        maxBytes: config.SUPERIMPOSE_FETCH_MAX_BYTES,
-        allowHosts: config.SUPERIMPOSE_ALLOW_HOSTS,
-      }),
-      pixelLimitsOf(config),
-      limiter,
-    );
+  let pending = async () => 0;
+  const metrics = createMetrics({ pending: () => pending(), renders: () => ({ active: limiter.active, queued: limiter.queued }) });
+  const render = metrics.instrument(parts.render ?? serverRenderer(config, limiter));
   // Accepted jobs wait for a render slot however busy the server is: their 429 came at submit.
-  const queue = new JobQueue<SuperimposeParams>(store, (params) => render(params, { queued: 'always' }), {
-    concurrency: config.SUPERIMPOSE_JOB_CONCURRENCY,
-    limit: config.SUPERIMPOSE_QUEUE_LIMIT,
-  });
+  const { jobs, stopWorker } = jobService(config, (params) => render(params, { queued: 'always' }));
+  pending = () => jobs.pending();
 
   const proxy = {
     upstream: { baseUrl: config.SEGMIND_BASE_URL, apiKey: config.SEGMIND_API_KEY, timeoutMs: config.SEGMIND_TIMEOUT_MS },
-    store,
+    store: jobs.store,
     publicUrl: config.SUPERIMPOSE_PUBLIC_URL,
     localKeys: config.SUPERIMPOSE_API_KEYS.length > 0,
   };
@@ -63,16 +79,20 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   installErrorHandling(app, new RouteTable());
   acceptJsonBodies(app);
   installApiKeyCheck(app, config.SUPERIMPOSE_API_KEYS);
+  metricsRoutes(app, metrics);
   superimposeRoute(app, render);
-  jobRoutes(app, { queue, store, publicUrl: config.SUPERIMPOSE_PUBLIC_URL, relay });
+  jobRoutes(app, { jobs, publicUrl: config.SUPERIMPOSE_PUBLIC_URL, relay });
   proxyRoutes(app, proxy, relay);
   docsRoutes(app);
-  healthRoute(app, () => ({ renders_active: limiter.active, renders_queued: limiter.queued, jobs_pending: queue.depth }));
+  healthRoute(app, async () => {
+    const { ok, details } = await jobs.health();
+    return { ok, details: { renders_active: limiter.active, renders_queued: limiter.queued, jobs_pending: await jobs.pending().catch(() => -1), ...details } };
+  });
 
-  // Accepted v2 jobs finish (within the shutdown bound) before the store goes away.
+  // Accepted v2 jobs finish (within the shutdown bound) before the process lets go of them.
   app.addHook('onClose', async () => {
-    await queue.drain(config.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS);
-    await store.close();
+    await stopWorker();
+    await jobs.close(config.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS);
   });
   return app;
 }

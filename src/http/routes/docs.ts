@@ -32,7 +32,10 @@ export function docsRoutes(app: FastifyInstance): void {
   app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 }
 
-/** GET /health: 200 once ready, with the load the server is under. */
-export function healthRoute(app: FastifyInstance, load: () => Record<string, number>): void {
-  app.get('/health', async () => ({ status: 'ok', ...load() }));
+/** GET /health: 200 once ready, with the load the server is under; 503 when its job store (Redis) is unreachable. */
+export function healthRoute(app: FastifyInstance, check: () => Promise<{ ok: boolean; details: Record<string, unknown> }>): void {
+  app.get('/health', async (_request, reply) => {
+    const { ok, details } = await check();
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...details });
+  });
 }

@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseSuperimposeRequest, type SuperimposeParams } from '../../contract/superimpose.js';
+import { parseSuperimposeRequest } from '../../contract/superimpose.js';
 import { SuperimposeError } from '../../errors.js';
-import type { JobQueue } from '../../jobs/queue.js';
-import type { JobRecord, JobStore } from '../../jobs/store.js';
+import type { JobService } from '../../jobs/service.js';
+import type { JobRecord } from '../../jobs/store.js';
 import { publicBaseUrl } from '../public-url.js';
 import { contentType } from '../render.js';
 import type { Relay } from './proxy.js';
 
 interface JobRoutesOptions {
-  readonly queue: JobQueue<SuperimposeParams>;
-  readonly store: JobStore;
+  readonly jobs: JobService;
   readonly publicUrl: string | undefined;
   /** Relays polls for generative jobs to Segmind. */
   readonly relay: Relay;
@@ -20,11 +19,11 @@ type IdRequest = FastifyRequest<{ Params: { id: string } }>;
 const metrics = (job: JobRecord) => (job.inferenceTime === undefined ? {} : { inference_time: job.inferenceTime });
 
 /** The v2 submit-and-poll flow, with Segmind's shapes. */
-export function jobRoutes(app: FastifyInstance, { queue, store, publicUrl, relay }: JobRoutesOptions): void {
+export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobRoutesOptions): void {
   const base = (request: FastifyRequest) => `${publicBaseUrl(request, publicUrl)}/v2/requests`;
 
   const find = async (request: IdRequest): Promise<JobRecord> => {
-    const job = await store.get(request.params.id);
+    const job = await jobs.store.get(request.params.id);
     if (!job) throw new SuperimposeError('not_found', `No request ${request.params.id}: unknown, or its result has expired`);
     return job;
   };
@@ -34,7 +33,7 @@ export function jobRoutes(app: FastifyInstance, { queue, store, publicUrl, relay
 
   app.post('/v2/superimpose', async (request) => {
     const params = parseSuperimposeRequest(request.body);
-    const job = await queue.submit(params);
+    const job = await jobs.submit(params);
     const urls = base(request);
     return { request_id: job.id, status: job.status, status_url: `${urls}/${job.id}/status`, response_url: `${urls}/${job.id}` };
   });
