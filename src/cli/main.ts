@@ -41,27 +41,22 @@ Examples:
   superimpose diff expected.png actual.png --diff changes.png
   superimpose golden verify golden`;
 
+/** A command that loads a process entry (server, worker), which runs until a signal stops it and exits itself. */
+function runUntilSignalled(name: string, load: () => Promise<unknown>): (args: string[]) => Promise<number> {
+  return async (args) => {
+    if (args.length > 0) throw new UsageError(`${name} takes no arguments but received ${args[0]}`);
+    await load();
+    return new Promise<number>(() => {});
+  };
+}
+
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help: string }> = {
   compose: { run: composeCommand, help: COMPOSE_HELP },
   diff: { run: diffCommand, help: DIFF_HELP },
   batch: { run: batchCommand, help: BATCH_HELP },
   golden: { run: goldenCommand, help: GOLDEN_HELP },
-  serve: {
-    run: async (args) => {
-      if (args.length > 0) throw new UsageError(`serve takes no arguments but received ${args[0]}`);
-      await import('../server.js');
-      return new Promise<number>(() => {}); // runs until a signal stops the server
-    },
-    help: SERVE_HELP,
-  },
-  worker: {
-    run: async (args) => {
-      if (args.length > 0) throw new UsageError(`worker takes no arguments but received ${args[0]}`);
-      await import('../worker.js');
-      return new Promise<number>(() => {}); // runs until a signal stops the worker
-    },
-    help: WORKER_HELP,
-  },
+  serve: { run: runUntilSignalled('serve', () => import('../server.js')), help: SERVE_HELP },
+  worker: { run: runUntilSignalled('worker', () => import('../worker.js')), help: WORKER_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { goldenBase64, stubServer, testConfig } from '../helpers/http.js';
 import { animated, pngWithHeader, svg } from '../helpers/hostile.js';
+import { streamZeros } from '../helpers/net.js';
 
 /**
  * The hostile battery: every broken or malicious input gets a 4xx {"error"} (or,
@@ -20,17 +21,7 @@ let hits = 0;
 const upstream = await stubServer((req, res) => {
   hits++;
   if (req.url === '/hang') return; // never answers
-  if (req.url === '/huge') {
-    res.writeHead(200, { 'content-type': 'image/png' });
-    const chunk = Buffer.alloc(1024 * 1024);
-    let sent = 0;
-    const pump = () => {
-      while (sent < 200 && res.write(chunk)) sent++;
-      if (sent < 200) res.once('drain', pump);
-      else res.end();
-    };
-    return pump();
-  }
+  if (req.url === '/huge') return streamZeros(res, 200, 1024 * 1024);
   res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from(overlay, 'base64'));
 });
 const app = buildApp(

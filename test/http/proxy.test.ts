@@ -1,12 +1,12 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATIVE_MODELS, type GenerativeModel } from '../../src/contract/generative.js';
 import type { ParameterSpec } from '../../src/contract/parameters.js';
 import { buildApp } from '../../src/http/app.js';
 import { bgReplace, sd15Img2Img } from '../../src/proxy/models.js';
 import { stubServer, testConfig } from '../helpers/http.js';
+import { freePort } from '../helpers/net.js';
 
 interface Seen {
   method: string;
@@ -118,10 +118,7 @@ describe('v1 proxy for the generative models', () => {
 
   it('answers 502 when upstream is unreachable', async () => {
     // A loopback port that was free a moment ago: nothing listens there.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     const unreachable = buildApp(testConfig({ SEGMIND_BASE_URL: `http://127.0.0.1:${port}` }));
     const res = await unreachable.inject({ method: 'POST', url: '/v1/bg-replace', payload: valid['bg-replace'], headers: { 'x-api-key': 'k' } });
     expect(res.statusCode).toBe(502);

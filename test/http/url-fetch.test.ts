@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createUrlLoader, isRefusedAddress } from '../../src/http/url-fetch.js';
 import { goldenBase64, goldenBytes, stubServer, testConfig } from '../helpers/http.js';
+import { streamZeros } from '../helpers/net.js';
 
 // Every upstream here is a stub on 127.0.0.1, port 0. Refused addresses are refused
 // before any connection is attempted, so no traffic leaves loopback.
@@ -16,17 +17,7 @@ beforeAll(async () => {
     if (url.pathname === '/image.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(png);
     if (url.pathname === '/redirect') return res.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end();
     if (url.pathname === '/loop') return res.writeHead(302, { location: '/loop' }).end();
-    if (url.pathname === '/big') {
-      res.writeHead(200, { 'content-type': 'image/png' });
-      const chunk = Buffer.alloc(64 * 1024);
-      let sent = 0;
-      const pump = () => {
-        while (sent < 200 && res.write(chunk)) sent++;
-        if (sent < 200) res.once('drain', pump);
-        else res.end();
-      };
-      return pump();
-    }
+    if (url.pathname === '/big') return streamZeros(res, 200, 64 * 1024);
     if (url.pathname === '/hang') return; // never answers
     res.writeHead(404).end();
   });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { goldenBase64, testConfig } from '../helpers/http.js';
+import { freePort } from '../helpers/net.js';
 import { startTestRedis } from '../helpers/redis.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -124,10 +124,7 @@ describe.runIf(redis)('v2 jobs on Redis', () => {
     expect(metrics.body).toMatch(/superimpose_queue_depth 0/);
     await app.close();
 
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     const cut = buildApp(testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, SUPERIMPOSE_JOB_CONCURRENCY: '0' }));
     const health = await cut.inject({ url: '/health' });
     expect(health.statusCode).toBe(503);
@@ -140,10 +137,7 @@ describe.runIf(redis)('v2 jobs on Redis', () => {
     const env = (extra: Record<string, string>) => ({ ...process.env, ...Object.fromEntries(Object.entries(config(extra)).filter(([k]) => k.startsWith('SUPERIMPOSE') || k === 'REDIS_URL')), REDIS_URL: redis!.url, LOG_LEVEL: 'silent' });
     const poller = buildApp(config({ SUPERIMPOSE_JOB_CONCURRENCY: '0' }));
     // Instance A: `npm start` (server and worker) on a free port, as a real process.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     const a = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { ...env({}), PORT: String(port) }, stdio: 'ignore' });
     let worker: ReturnType<typeof spawn> | undefined;
     try {
