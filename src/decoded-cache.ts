@@ -36,8 +36,12 @@ export class DecodedImageCache {
     }
   }
 
-  /** The decoded image for a source, decoding it on first use; a failed decode is not kept. */
-  get(field: ImageField, source: string, decode: () => Promise<Raster>): Promise<Raster> {
+  /**
+   * The decoded image for a source, decoding it on first use; a failed decode is
+   * not kept. A shared base comes as a private copy, because compositing draws
+   * on the base in place.
+   */
+  async get(field: ImageField, source: string, decode: () => Promise<Raster>): Promise<Raster> {
     const key = keyOf(field, source);
     const uses = this.planned.size > 0 ? (this.planned.get(key) ?? 1) : Infinity;
     if (uses <= 1) return decode();
@@ -48,6 +52,7 @@ export class DecodedImageCache {
       this.entries.set(key, entry);
     }
     if (--entry.remaining <= 0) this.entries.delete(key);
-    return entry.image;
+    const image = await entry.image;
+    return field === 'base_image' ? { ...image, data: new Uint8Array(image.data) } : image;
   }
 }

@@ -10,6 +10,8 @@ export {
 } from './contract/superimpose.js';
 export { SuperimposeError, ERROR_STATUS, type ErrorCode } from './errors.js';
 export type { UrlLoader } from './image-source.js';
+export { createUrlLoader, type UrlFetchOptions } from './http/url-fetch.js';
+export { DecodedImageCache } from './decoded-cache.js';
 export type { PixelLimits } from './engine/limits.js';
 export { DEFAULT_PIXEL_LIMITS } from './engine/limits.js';
 export { RESIZE_METHODS, type ResizeMethod } from './engine/resample.js';

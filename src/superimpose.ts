@@ -55,14 +55,12 @@ export async function superimpose(request: SuperimposeRequest, options: Superimp
     // Strings (paths, URLs, base64) name a source worth caching.
     return options.cache && typeof source === 'string' ? (options.cache.get(field, source, fresh) as Promise<R>) : fresh();
   };
-  const [decodedBase, overlay, mask] = await Promise.all([
+  const [base, overlay, mask] = await Promise.all([
     decode('base_image', params.base_image, decodeImage),
     decode('overlay_image', params.overlay_image, decodeRgba),
     params.mask === undefined ? undefined : decode('mask', params.mask, decodeRgba),
   ]);
   throwIfCancelled(options.signal);
-  // compose() draws on the base in place: a cached base is copied first.
-  const base = options.cache ? { ...decodedBase, data: new Uint8Array(decodedBase.data) } : decodedBase;
   const composed = compose({ base, overlay, mask }, toComposeOptions(params), limits);
   throwIfCancelled(options.signal);
   const data = await encodeImage(composed, { format: params.image_format, quality: params.image_quality });

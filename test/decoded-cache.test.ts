@@ -39,3 +39,14 @@ describe('DecodedImageCache', () => {
     await expect(cache.get('mask', 'm.png', async () => raster())).resolves.toBeDefined();
   });
 });
+
+describe('shared bases', () => {
+  it('hand out private copies, since compositing draws on the base', async () => {
+    const cache = new DecodedImageCache();
+    cache.plan([{ base_image: 'b.jpg' }, { base_image: 'b.jpg' }]);
+    const first = await cache.get('base_image', 'b.jpg', async () => raster());
+    first.data[0] = 99;
+    const second = await cache.get('base_image', 'b.jpg', async () => raster());
+    expect(second.data[0]).toBe(0);
+  });
+});
