@@ -5,6 +5,7 @@
  */
 import sharp from 'sharp';
 import { loadConfig, redisJobsOptionsOf } from './config.js';
+import { SuperimposeError } from './errors.js';
 import { serverRenderer } from './http/app.js';
 import { RenderLimiter } from './jobs/limiter.js';
 import { redisWorker } from './jobs/redis.js';
@@ -18,7 +19,13 @@ sharp.concurrency(1);
 sharp.cache(false);
 const concurrency = Math.max(config.SUPERIMPOSE_JOB_CONCURRENCY, 1);
 const render = serverRenderer(config, new RenderLimiter({ concurrency, queueLimit: 0 }));
-const { close } = redisWorker({ ...redisJobsOptionsOf(config, config.REDIS_URL), concurrency }, (params) => render(params, { queued: 'always' }));
+const { close } = redisWorker({ ...redisJobsOptionsOf(config, config.REDIS_URL), concurrency }, (params) =>
+  render(params, { queued: 'always' }).catch((error: unknown) => {
+    // The client sees FAILED; a bug behind it must reach the log as well.
+    if (!(error instanceof SuperimposeError)) process.stderr.write(`superimpose worker: render failed: ${(error as Error).stack ?? String(error)}\n`);
+    throw error;
+  }),
+);
 process.stdout.write(`superimpose worker: ${concurrency} at once from ${new URL(config.REDIS_URL).host}, prefix ${config.SUPERIMPOSE_REDIS_PREFIX}\n`);
 
 let closing = false;

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pixelLimitsOf, redisJobsOptionsOf, type Config } from '../config.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
+import { SuperimposeError } from '../errors.js';
 import { RenderLimiter } from '../jobs/limiter.js';
 import type { JobRunner } from '../jobs/queue.js';
 import { redisJobs, redisWorker } from '../jobs/redis.js';
@@ -65,7 +66,13 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   const metrics = createMetrics({ pending: () => pending(), renders: () => ({ active: limiter.active, queued: limiter.queued }) });
   const render = metrics.instrument(parts.render ?? serverRenderer(config, limiter));
   // Accepted jobs wait for a render slot however busy the server is: their 429 came at submit.
-  const { jobs, stopWorker } = jobService(config, (params) => render(params, { queued: 'always' }));
+  // A job's failure reaches its client as FAILED; a bug behind it must reach the log as well.
+  const { jobs, stopWorker } = jobService(config, (params) =>
+    render(params, { queued: 'always' }).catch((error: unknown) => {
+      if (!(error instanceof SuperimposeError)) app.log.error({ err: error }, 'v2 render failed');
+      throw error;
+    }),
+  );
   pending = () => jobs.pending();
 
   const proxy = {
