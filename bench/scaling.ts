@@ -1,8 +1,8 @@
 /**
  * How time scales, in one process:
  * - with output size: 256², 1024² and 4096² JPEG bases, the same 1280x960 overlay at 0.4;
- * - with overlay scale: a 1024² base, the overlay at 0.25x to 4x from (0, 0), so most of a
- *   large overlay falls outside: only its visible part should cost anything.
+ * - with overlay scale: a 1024² base, the overlay at 0.25x to 4x from (0, 0), unrotated and
+ *   rotated, so most of a large overlay falls outside: only its visible part should cost anything.
  * Usage: npx tsx bench/scaling.ts [iterations=10]
  */
 import { readFile } from 'node:fs/promises';
@@ -30,9 +30,12 @@ console.log(`  cost per extra base megapixel: ${slope(points[0]!, points[1]!).to
 
 console.log(`overlay scale on a 1024² base, bilinear, from (0, 0), median of ${iterations}:`);
 const base = await sharp(photo).resize(1024, 1024, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
-for (const factor of [0.25, 0.5, 1, 2, 4]) {
-  const ms = await medianTime(() => superimpose({ base_image: base, overlay_image: overlay, rescale_factor: factor, resize_method: 'bilinear' }), iterations);
-  const w = Math.trunc(1280 * factor);
-  const h = Math.trunc(960 * factor);
-  console.log(`  x${factor}: overlay ${w}x${h} (${((w * h) / 1e6).toFixed(1)} MP, ${(Math.min(w, 1024) * Math.min(h, 1024) / 1e6).toFixed(2)} MP visible): ${ms.toFixed(1)} ms`);
+// Rotated, 4x would pass SUPERIMPOSE_MAX_OVERLAY_PIXELS once turned (37 MP): 3x is the largest allowed.
+for (const [rotation, factors] of [[0, [0.25, 0.5, 1, 2, 4]], [30, [0.25, 0.5, 1, 2, 3]]] as const) {
+  for (const factor of factors) {
+    const ms = await medianTime(() => superimpose({ base_image: base, overlay_image: overlay, rescale_factor: factor, resize_method: 'bilinear', rotation }), iterations);
+    const w = Math.trunc(1280 * factor);
+    const h = Math.trunc(960 * factor);
+    console.log(`  x${factor}${rotation ? `, rotated ${rotation}°` : ''}: overlay ${w}x${h} (${((w * h) / 1e6).toFixed(1)} MP): ${ms.toFixed(1)} ms`);
+  }
 }

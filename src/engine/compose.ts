@@ -2,10 +2,10 @@ import { SuperimposeError } from '../errors.js';
 import { clipPlacement, compositeOver } from './composite.js';
 import type { PixelLimits } from './limits.js';
 import { applyMaskAndOpacity, cropGrey, maskLuma, resizeBicubicPillow } from './mask.js';
-import { wholeOf, type Raster, type Rect, type Rgba, type Size } from './raster.js';
+import type { Raster, Rgba, Size } from './raster.js';
 import type { ResizeMethod } from './resample.js';
 import { resizeOverlay } from './resize-overlay.js';
-import { rotatedSize, rotateOverlay } from './rotate.js';
+import { rotatedSize, rotateOverlay, rotationSource } from './rotate.js';
 import { overlayTargetSize, type OverlayResize } from './target-size.js';
 
 export interface ComposeOptions {
@@ -40,12 +40,6 @@ function checkOverlayPixels(size: Size, limits: PixelLimits, stage: string): voi
   }
 }
 
-/** The visible part of an unrotated overlay placed at (x, y), in overlay coordinates. */
-function visibleWindow(base: Size, overlay: Size, x: number, y: number): Rect {
-  const onBase = clipPlacement(base, overlay, x, y)!;
-  return { x: onBase.x - x, y: onBase.y - y, width: onBase.width, height: onBase.height };
-}
-
 /** Steps 1–7 of the SPEC pipeline on decoded rasters; returns the base, composited. */
 export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: PixelLimits): Raster {
   const { base, mask } = inputs;
@@ -57,16 +51,18 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
   checkOverlayPixels(target, limits, 'after resizing');
   checkOverlayPixels(rotatedSize(target, options.rotation), limits, 'after rotation');
 
-  const turned = options.rotation % 360 !== 0;
-  // An overlay that lands wholly outside leaves the base as it is: nothing to compute.
-  if (!clipPlacement(base, rotatedSize(target, options.rotation), options.xOffset, options.yOffset)) return base;
-  // Unrotated, only the part that lands on the base is resampled, masked and blended.
-  const window = turned ? wholeOf(target) : visibleWindow(base, target, options.xOffset, options.yOffset);
+  // Only the part that lands on the base is resampled, masked, turned and blended;
+  // an overlay wholly outside leaves the base as it is.
+  const canvas = rotatedSize(target, options.rotation);
+  const onBase = clipPlacement(base, canvas, options.xOffset, options.yOffset);
+  if (!onBase) return base;
+  const output = { x: onBase.x - options.xOffset, y: onBase.y - options.yOffset, width: onBase.width, height: onBase.height };
+  const source = rotationSource(target, options.rotation, output);
 
-  let overlay = resizeOverlay(inputs.overlay, target, options.resizeMethod, window);
-  const maskAlpha = mask && cropGrey(resizeBicubicPillow(maskLuma(mask), target), window);
+  let overlay = resizeOverlay(inputs.overlay, target, options.resizeMethod, source);
+  const maskAlpha = mask && cropGrey(resizeBicubicPillow(maskLuma(mask), target), source);
   overlay = applyMaskAndOpacity(overlay, maskAlpha, options.opacity);
-  overlay = rotateOverlay(overlay, options.rotation);
-  compositeOver(base, overlay, options.xOffset + window.x, options.yOffset + window.y);
+  overlay = rotateOverlay(overlay, options.rotation, { overlay: target, source, output });
+  compositeOver(base, overlay, onBase.x, onBase.y);
   return base;
 }

@@ -1,4 +1,4 @@
-import { rgba, type Rgba, type Size } from './raster.js';
+import { rgba, wholeOf, type Rect, type Rgba, type Size } from './raster.js';
 
 /** Python's round(x, 15), correctly rounded as CPython does it. */
 const round15 = (x: number): number => Number(x.toFixed(15));
@@ -86,20 +86,65 @@ function cubicAlongRow(src: Uint8Array, rowStart: number, xTaps: Int32Array, dx:
 }
 
 /**
+ * A part of the rotation to compute: `output` is a rectangle of the turned
+ * canvas, and the overlay given is the `source` rectangle of the whole
+ * overlay (of size `overlay`), holding every pixel those outputs read.
+ */
+export interface RotationRegion {
+  readonly overlay: Size;
+  readonly source: Rect;
+  readonly output: Rect;
+}
+
+/** Source pixel (full-overlay coordinates) of canvas pixel (u, v) in a quarter turn, counter-clockwise. */
+function quarterSource(turns: 1 | 2 | 3, size: Size, u: number, v: number): [number, number] {
+  const { width: w, height: h } = size;
+  return turns === 1 ? [w - 1 - v, u] : turns === 2 ? [w - 1 - u, h - 1 - v] : [v, h - 1 - u];
+}
+
+/**
+ * The rectangle of the overlay that `output` (a part of the turned canvas) reads,
+ * so that only it need be resampled. Quarter turns read exactly the mapped pixels;
+ * other angles the mapped bounding box plus the cubic's reach, clamped to the overlay.
+ */
+export function rotationSource(size: Size, degrees: number, output: Rect): Rect {
+  const angle = degrees % 360;
+  if (angle === 0) return output;
+  const corners: [number, number][] = [];
+  if (angle % 90 === 0) {
+    const turns = (angle / 90) as 1 | 2 | 3;
+    for (const [u, v] of [[output.x, output.y], [output.x + output.width - 1, output.y + output.height - 1]] as const) corners.push(quarterSource(turns, size, u, v));
+    const xs = corners.map(([x]) => x);
+    const ys = corners.map(([, y]) => y);
+    const x = Math.min(...xs);
+    const y = Math.min(...ys);
+    return { x, y, width: Math.max(...xs) - x + 1, height: Math.max(...ys) - y + 1 };
+  }
+  const [a, b, c, d, e, f] = rotationGeometry(size, degrees).matrix;
+  for (const u of [output.x, output.x + output.width]) for (const v of [output.y, output.y + output.height]) corners.push([a * u + b * v + c, d * u + e * v + f]);
+  const reach = 3; // taps reach 2 pixels either side of a sample, and a sample sits up to half a pixel off its centre
+  const x0 = Math.max(Math.floor(Math.min(...corners.map(([x]) => x))) - reach, 0);
+  const y0 = Math.max(Math.floor(Math.min(...corners.map(([, y]) => y))) - reach, 0);
+  const x1 = Math.min(Math.ceil(Math.max(...corners.map(([x]) => x))) + reach, size.width);
+  const y1 = Math.min(Math.ceil(Math.max(...corners.map(([, y]) => y))) + reach, size.height);
+  return { x: x0, y: y0, width: Math.max(x1 - x0, 0), height: Math.max(y1 - y0, 0) };
+}
+
+/**
  * Quarter turns move whole pixels, as Pillow's rotate does for 90/180/270, so a
  * 2x1 overlay becomes 1x2. Like the reference, the pixels still make the
  * "RGBa" round trip, which quantises semi-transparent colour.
  */
-function quarterTurn(image: Rgba, turns: 1 | 2 | 3): Rgba {
-  const { width: w, height: h } = image;
+function quarterTurn(image: Rgba, turns: 1 | 2 | 3, region: RotationRegion): Rgba {
   const src = premultiply8(image);
-  const out = turns === 2 ? rgba(w, h) : rgba(h, w);
+  const { output, source } = region;
+  const out = rgba(output.width, output.height);
   const dst = out.data;
   let o = 0;
-  for (let v = 0; v < out.height; v++) {
-    for (let u = 0; u < out.width; u++, o += 4) {
-      // Source pixel for output (u, v), counter-clockwise.
-      const s = turns === 1 ? (u * w + (w - 1 - v)) * 4 : turns === 2 ? ((h - 1 - v) * w + (w - 1 - u)) * 4 : ((h - 1 - u) * w + v) * 4;
+  for (let v = output.y; v < output.y + output.height; v++) {
+    for (let u = output.x; u < output.x + output.width; u++, o += 4) {
+      const [x, y] = quarterSource(turns, region.overlay, u, v);
+      const s = ((y - source.y) * image.width + (x - source.x)) * 4;
       dst[o] = src[s]!;
       dst[o + 1] = src[s + 1]!;
       dst[o + 2] = src[s + 2]!;
@@ -113,22 +158,27 @@ function quarterTurn(image: Rgba, turns: 1 | 2 | 3): Rgba {
 /**
  * Step 5: counter-clockwise rotation with an expanded canvas, as Pillow's
  * `rotate(degrees, resample=BICUBIC, expand=True)` computes it on "RGBa".
+ * With a region, only `region.output` of the canvas is computed.
  */
-export function rotateOverlay(image: Rgba, degrees: number): Rgba {
+export function rotateOverlay(image: Rgba, degrees: number, region?: RotationRegion): Rgba {
   const angle = degrees % 360;
   if (angle === 0) return image;
-  if (angle % 90 === 0) return quarterTurn(image, (angle / 90) as 1 | 2 | 3);
-  const { size, matrix } = rotationGeometry(image, degrees);
+  const whole = region ?? { overlay: image, source: wholeOf(image), output: wholeOf(rotatedSize(image, degrees)) };
+  if (angle % 90 === 0) return quarterTurn(image, (angle / 90) as 1 | 2 | 3, whole);
+  const { matrix } = rotationGeometry(whole.overlay, degrees);
   const [a, b, c, d, e, f] = matrix;
   const src = premultiply8(image);
-  const { width: w, height: h } = image;
-  const out = rgba(size.width, size.height);
+  const { width: w, height: h } = whole.overlay;
+  const { output, source } = whole;
+  const out = rgba(output.width, output.height);
   const dst = out.data;
+  const stride = image.width * 4;
   const xTaps = new Int32Array(4);
   const rows = new Int32Array(4);
-  for (let v = 0; v < size.height; v++) {
+  let o = 0;
+  for (let v = output.y; v < output.y + output.height; v++) {
     const yin0 = v + 0.5;
-    for (let u = 0; u < size.width; u++) {
+    for (let u = output.x; u < output.x + output.width; u++, o += 4) {
       const xin0 = u + 0.5;
       let xin = a * xin0 + b * yin0 + c;
       let yin = d * xin0 + e * yin0 + f;
@@ -140,11 +190,11 @@ export function rotateOverlay(image: Rgba, degrees: number): Rgba {
       const y = Math.floor(yin);
       const dx = xin - x;
       const dy = yin - y;
+      // Taps are clamped inside the whole overlay, then read from the part held.
       for (let t = 0; t < 4; t++) {
-        xTaps[t] = Math.min(Math.max(x - 1 + t, 0), w - 1) * 4;
-        rows[t] = Math.min(Math.max(y - 1 + t, 0), h - 1) * w * 4;
+        xTaps[t] = (Math.min(Math.max(x - 1 + t, 0), w - 1) - source.x) * 4;
+        rows[t] = (Math.min(Math.max(y - 1 + t, 0), h - 1) - source.y) * stride;
       }
-      const o = (v * size.width + u) * 4;
       for (let band = 0; band < 4; band++) {
         const value = cubic(
           cubicAlongRow(src, rows[0]! + band, xTaps, dx),

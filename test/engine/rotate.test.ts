@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rotateOverlay, rotationGeometry } from '../../src/engine/rotate.js';
+import { cropRgba } from '../../src/engine/raster.js';
+import { rotateOverlay, rotationGeometry, rotationSource } from '../../src/engine/rotate.js';
 import { rgbaFromRows } from '../helpers/images.js';
 
 const RED = [255, 0, 0, 255];
@@ -44,5 +45,23 @@ describe('rotationGeometry', () => {
     // cos(90°) is 6e-17 in double; Pillow's round(…, 15) makes it exactly 0.
     expect(matrix[0]).toBe(0);
     expect(Math.abs(matrix[1])).toBe(1);
+  });
+});
+
+describe('rotation regions', () => {
+  it('compute exactly the pixels of the whole turned canvas there, from just the source they need', () => {
+    const size = { width: 23, height: 17 };
+    const image = { ...size, channels: 4 as const, data: Uint8Array.from({ length: 23 * 17 * 4 }, (_, i) => (i % 4 === 3 ? [255, 128, 0, 200][(i >> 2) % 4]! : (i * 53) % 256)) };
+    for (const degrees of [30, 90, 180, 270, 333]) {
+      const whole = rotateOverlay(image, degrees);
+      const output = { x: 4, y: 3, width: 9, height: 7 };
+      const source = rotationSource(size, degrees, output);
+      const part = rotateOverlay(cropRgba(image, source), degrees, { overlay: size, source, output });
+      for (let row = 0; row < output.height; row++) {
+        const start = ((output.y + row) * whole.width + output.x) * 4;
+        expect([...part.data.subarray(row * output.width * 4, (row + 1) * output.width * 4)], `${degrees}°, row ${row}`).toEqual([...whole.data.subarray(start, start + output.width * 4)]);
+      }
+      expect(source.width * source.height).toBeLessThan(size.width * size.height);
+    }
   });
 });
