@@ -190,7 +190,23 @@ export function rotateOverlay(image: Rgba, degrees: number, region?: RotationReg
       const y = Math.floor(yin);
       const dx = xin - x;
       const dy = yin - y;
-      // Taps are clamped inside the whole overlay, then read from the part held.
+      if (x >= 1 && x + 2 < w && y >= 1 && y + 2 < h) {
+        // Inside: all 16 taps are real pixels, a 4x4 block starting here.
+        const start = (y - 1 - source.y) * stride + (x - 1 - source.x) * 4;
+        for (let band = 0; band < 4; band++) {
+          const q = start + band;
+          const value = cubic(
+            cubic(src[q]!, src[q + 4]!, src[q + 8]!, src[q + 12]!, dx),
+            cubic(src[q + stride]!, src[q + stride + 4]!, src[q + stride + 8]!, src[q + stride + 12]!, dx),
+            cubic(src[q + 2 * stride]!, src[q + 2 * stride + 4]!, src[q + 2 * stride + 8]!, src[q + 2 * stride + 12]!, dx),
+            cubic(src[q + 3 * stride]!, src[q + 3 * stride + 4]!, src[q + 3 * stride + 8]!, src[q + 3 * stride + 12]!, dx),
+            dy,
+          );
+          dst[o + band] = value <= 0 ? 0 : value >= 255 ? 255 : Math.trunc(value);
+        }
+        continue;
+      }
+      // At the edges taps are clamped inside the whole overlay, then read from the part held.
       for (let t = 0; t < 4; t++) {
         xTaps[t] = (Math.min(Math.max(x - 1 + t, 0), w - 1) - source.x) * 4;
         rows[t] = (Math.min(Math.max(y - 1 + t, 0), h - 1) - source.y) * stride;
