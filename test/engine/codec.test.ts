@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodeRgba, encodeImage } from '../../src/engine/codec.js';
 import { SuperimposeError } from '../../src/errors.js';
+import { animated } from '../helpers/hostile.js';
 import { pixels } from '../helpers/images.js';
 
 const options = { field: 'base_image', maxPixels: 1_000_000 };
@@ -68,6 +69,16 @@ describe('decodeImage', () => {
   it('gives every overlay an alpha channel, opaque when the file has none', async () => {
     const rgb = await sharp({ create: { width: 1, height: 1, channels: 3, background: 'blue' } }).png().toBuffer();
     expect([...(await decodeRgba(rgb, options)).data]).toEqual([0, 0, 255, 255]);
+  });
+
+  it('takes the first frame of an animated GIF or WebP', async () => {
+    for (const format of ['gif', 'webp'] as const) {
+      const decoded = await decodeRgba(await animated(format), options);
+      expect([decoded.width, decoded.height]).toEqual([8, 8]);
+      // Frame one is red, frame two blue (lossy WebP may move a level).
+      expect(decoded.data[0]).toBeGreaterThan(250);
+      expect(decoded.data[2]).toBeLessThan(5);
+    }
   });
 
   it('wraps undecodable bytes as a 400 naming the field, with the cause', async () => {
