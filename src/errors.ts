@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   /** The client went away; never sent to a connected client. */
   cancelled: 499,
   internal: 500,
+  /** The job store (Redis) does not answer. */
+  unavailable: 503,
   upstream_error: 502,
   upstream_unreachable: 502,
   upstream_timeout: 504,

@@ -55,15 +55,15 @@ export class RedisJobStore implements JobStore {
     const record = result ? { ...meta, result: { format: result.format, base64: result.base64 } } : meta;
     const write = this.redis.multi().set(this.key('job', job.id), JSON.stringify(record), 'PX', this.ttlMs);
     if (result) write.set(this.key('result', job.id), result.data, 'PX', this.ttlMs);
-    await write.exec();
+    await within(REDIS_WAIT_MS, write.exec());
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const text = await this.redis.get(this.key('job', id));
+    const text = await within(REDIS_WAIT_MS, this.redis.get(this.key('job', id)));
     if (text === null) return undefined;
     const record = JSON.parse(text) as StoredRecord;
     if (record.status === 'COMPLETED' && record.result) {
-      const data = await this.redis.getBuffer(this.key('result', id));
+      const data = await within(REDIS_WAIT_MS, this.redis.getBuffer(this.key('result', id)));
       if (data === null) return undefined;
       return { ...record, result: { ...record.result, data } };
     }
@@ -89,10 +89,13 @@ function connect(url: string): Redis {
   return redis;
 }
 
-/** Commands queue while ioredis reconnects: a bound keeps callers from hanging on a dead Redis. */
+/** Commands queue while ioredis reconnects: a bound keeps callers from hanging on a dead Redis (then 503). */
 function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  return Promise.race([work, sleep(ms).then(() => Promise.reject(new Error(`Redis gave no answer within ${ms} ms`)))]);
+  return Promise.race([work, sleep(ms).then(() => Promise.reject(new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms: retry later`)))]);
 }
+
+/** How long a request waits on Redis before it is answered 503. */
+const REDIS_WAIT_MS = 5000;
 
 /** v2 jobs in BullMQ: the front submits and answers; workers (here or in other processes) render. */
 export function redisJobs(options: RedisJobsOptions): JobService & { readonly queue: Queue<JobData> } {
@@ -107,20 +110,20 @@ export function redisJobs(options: RedisJobsOptions): JobService & { readonly qu
     store,
     queue,
     async submit(params) {
-      const waiting = await queue.getWaitingCount();
+      const waiting = await within(REDIS_WAIT_MS, queue.getWaitingCount());
       if (waiting >= options.queueLimit) {
         throw new SuperimposeError('rate_limited', `The job queue is full (${options.queueLimit} waiting, SUPERIMPOSE_QUEUE_LIMIT): retry later`);
       }
       // The record exists before any worker can see the job, so a fast worker's COMPLETED is never overwritten.
       const job: JobRecord = { id: randomUUID(), status: 'QUEUED', createdAt: Date.now() };
       await store.put(job);
-      await queue.add(QUEUE, { params, createdAt: job.createdAt }, {
+      await within(REDIS_WAIT_MS, queue.add(QUEUE, { params, createdAt: job.createdAt }, {
         jobId: job.id,
         attempts: options.attempts,
         backoff: { type: 'fixed', delay: 200 },
         removeOnComplete: true,
         removeOnFail: { age: Math.ceil(options.ttlMs / 1000) },
-      });
+      }));
       return job;
     },
     pending: async () => {

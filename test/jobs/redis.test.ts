@@ -115,7 +115,7 @@ describe.runIf(redis)('v2 jobs on Redis', () => {
     }
   });
 
-  it('report Redis in /health (503 when unreachable) and count in /metrics', async () => {
+  it('report Redis in /health, answer 503 rather than hang when it is unreachable, and count in /metrics', async () => {
     const app = buildApp(deployment()());
     await app.inject({ method: 'POST', url: '/v1/superimpose', payload: body });
     const metrics = await app.inject({ url: '/metrics' });
@@ -129,6 +129,11 @@ describe.runIf(redis)('v2 jobs on Redis', () => {
     const health = await cut.inject({ url: '/health' });
     expect(health.statusCode).toBe(503);
     expect(health.json()).toMatchObject({ status: 'unavailable', redis: 'down' });
+    // A submit or a poll is answered 503, not left hanging.
+    const submit = await cut.inject({ method: 'POST', url: '/v2/superimpose', payload: body });
+    expect(submit.statusCode).toBe(503);
+    expect(submit.json()).toEqual({ error: expect.stringContaining('Redis') });
+    expect((await cut.inject({ url: '/v2/requests/abc/status' })).statusCode).toBe(503);
     await cut.close();
   });
 
