@@ -59,24 +59,25 @@ export class RedisJobStore implements JobStore {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
+    const record = await this.read(id);
+    if (!record || record.upstream || (record.status !== 'QUEUED' && record.status !== 'PROCESSING')) return record;
+    const reason = await this.failedReason(id);
+    if (reason === undefined) return record;
+    // The worker may have written its own verdict since the first read: that one stands.
+    const latest = await this.read(id);
+    if (!latest || latest.status === 'FAILED' || latest.status === 'COMPLETED') return latest;
+    const failed: JobRecord = { id, status: 'FAILED', createdAt: record.createdAt, error: `The render failed: ${reason}` };
+    await this.put(failed);
+    return failed;
+  }
+
+  private async read(id: string): Promise<JobRecord | undefined> {
     const text = await within(REDIS_WAIT_MS, this.redis.get(this.key('job', id)));
     if (text === null) return undefined;
-    const record = JSON.parse(text) as StoredRecord;
-    if (record.status === 'COMPLETED' && record.result) {
-      const data = await within(REDIS_WAIT_MS, this.redis.getBuffer(this.key('result', id)));
-      if (data === null) return undefined;
-      return { ...record, result: { ...record.result, data } };
-    }
-    if ((record.status === 'QUEUED' || record.status === 'PROCESSING') && !record.upstream) {
-      const reason = await this.failedReason(id);
-      if (reason !== undefined) {
-        const failed: JobRecord = { id, status: 'FAILED', createdAt: record.createdAt, error: `The render failed: ${reason}` };
-        await this.put(failed);
-        return failed;
-      }
-    }
-    const { result: _bytesLess, ...rest } = record;
-    return rest;
+    const { result, ...record } = JSON.parse(text) as StoredRecord;
+    if (record.status !== 'COMPLETED' || !result) return record;
+    const data = await within(REDIS_WAIT_MS, this.redis.getBuffer(this.key('result', id)));
+    return data === null ? undefined : { ...record, result: { ...result, data } };
   }
 
   async close(): Promise<void> {}
