@@ -1,14 +1,10 @@
 /** `npm start`: serves on HOST:PORT; SIGTERM/SIGINT stop accepting, finish in-flight work within a bound, exit 0. */
-import sharp from 'sharp';
 import { loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { configureSharpForServing } from './http/render.js';
 
 const config = loadConfig();
-// Parallelism comes from SUPERIMPOSE_RENDER_CONCURRENCY renders at once, one libvips thread each,
-// so CPU and memory scale with that one number. Inputs arrive as fresh buffers that never repeat,
-// so libvips' operation cache would only hold memory.
-sharp.concurrency(1);
-sharp.cache(false);
+configureSharpForServing();
 const app = buildApp(config);
 
 let closing = false;

@@ -3,10 +3,9 @@
  * compute scales apart from the front. SIGTERM finishes the jobs in hand, then exits 0;
  * a SIGKILLed worker's jobs are taken up again by another once its lock lapses.
  */
-import sharp from 'sharp';
 import { loadConfig, redisJobsOptionsOf } from './config.js';
-import { SuperimposeError } from './errors.js';
 import { serverRenderer } from './http/app.js';
+import { configureSharpForServing, jobRunner } from './http/render.js';
 import { RenderLimiter } from './jobs/limiter.js';
 import { redisWorker } from './jobs/redis.js';
 
@@ -15,17 +14,11 @@ if (!config.REDIS_URL) {
   process.stderr.write('superimpose worker: REDIS_URL is not set: a worker takes its jobs from Redis\n');
   process.exit(2);
 }
-sharp.concurrency(1);
-sharp.cache(false);
+configureSharpForServing();
 const concurrency = Math.max(config.SUPERIMPOSE_JOB_CONCURRENCY, 1);
 const render = serverRenderer(config, new RenderLimiter({ concurrency, queueLimit: 0 }));
-const { close } = redisWorker({ ...redisJobsOptionsOf(config, config.REDIS_URL), concurrency }, (params) =>
-  render(params, { queued: 'always' }).catch((error: unknown) => {
-    // The client sees FAILED; a bug behind it must reach the log as well.
-    if (!(error instanceof SuperimposeError)) process.stderr.write(`superimpose worker: render failed: ${(error as Error).stack ?? String(error)}\n`);
-    throw error;
-  }),
-);
+const logBug = (error: unknown) => process.stderr.write(`superimpose worker: render failed: ${(error as Error).stack ?? String(error)}\n`);
+const { close } = redisWorker({ ...redisJobsOptionsOf(config, config.REDIS_URL), concurrency }, jobRunner(render, logBug));
 process.stdout.write(`superimpose worker: ${concurrency} at once from ${new URL(config.REDIS_URL).host}, prefix ${config.SUPERIMPOSE_REDIS_PREFIX}\n`);
 
 let closing = false;

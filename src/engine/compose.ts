@@ -48,12 +48,12 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
     rescaleFactor: options.rescaleFactor,
     requested: { width: options.width, height: options.height },
   });
+  const canvas = rotatedSize(target, options.rotation);
   checkOverlayPixels(target, limits, 'after resizing');
-  checkOverlayPixels(rotatedSize(target, options.rotation), limits, 'after rotation');
+  checkOverlayPixels(canvas, limits, 'after rotation');
 
   // Only the part that lands on the base is resampled, masked, turned and blended;
   // an overlay wholly outside leaves the base as it is.
-  const canvas = rotatedSize(target, options.rotation);
   const onBase = clipPlacement(base, canvas, options.xOffset, options.yOffset);
   if (!onBase) return base;
   const output = { x: onBase.x - options.xOffset, y: onBase.y - options.yOffset, width: onBase.width, height: onBase.height };

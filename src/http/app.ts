@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pixelLimitsOf, redisJobsOptionsOf, type Config } from '../config.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
-import { SuperimposeError } from '../errors.js';
 import { RenderLimiter } from '../jobs/limiter.js';
 import type { JobRunner } from '../jobs/queue.js';
 import { redisJobs, redisWorker } from '../jobs/redis.js';
@@ -11,7 +10,7 @@ import { installApiKeyCheck } from './auth.js';
 import { installErrorHandling, RouteTable } from './errors.js';
 import { createMetrics, metricsRoutes } from './metrics.js';
 import { acceptJsonBodies } from './raw-body.js';
-import { createRenderer, type Renderer } from './render.js';
+import { createRenderer, jobRunner, type Renderer } from './render.js';
 import { docsRoutes, healthRoute } from './routes/docs.js';
 import { jobRoutes } from './routes/jobs.js';
 import { createRelay, proxyRoutes } from './routes/proxy.js';
@@ -65,14 +64,7 @@ export function buildApp(config: Config, parts: AppParts = {}): FastifyInstance 
   let pending = async () => 0;
   const metrics = createMetrics({ pending: () => pending(), renders: () => ({ active: limiter.active, queued: limiter.queued }) });
   const render = metrics.instrument(parts.render ?? serverRenderer(config, limiter));
-  // Accepted jobs wait for a render slot however busy the server is: their 429 came at submit.
-  // A job's failure reaches its client as FAILED; a bug behind it must reach the log as well.
-  const { jobs, stopWorker } = jobService(config, (params) =>
-    render(params, { queued: 'always' }).catch((error: unknown) => {
-      if (!(error instanceof SuperimposeError)) app.log.error({ err: error }, 'v2 render failed');
-      throw error;
-    }),
-  );
+  const { jobs, stopWorker } = jobService(config, jobRunner(render, (error) => app.log.error({ err: error }, 'v2 render failed')));
   pending = () => jobs.pending();
 
   const proxy = {

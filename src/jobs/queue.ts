@@ -16,7 +16,7 @@ export interface QueueOptions {
  * the store, and `drain` lets shutdown wait for them.
  */
 export class JobQueue<T> {
-  private readonly waiting: { id: string; payload: T }[] = [];
+  private readonly waiting: { job: JobRecord; payload: T }[] = [];
   private running = 0;
   private idle: (() => void)[] = [];
 
@@ -36,7 +36,7 @@ export class JobQueue<T> {
     }
     const job: JobRecord = { id: randomUUID(), status: 'QUEUED', createdAt: Date.now() };
     await this.store.put(job);
-    this.waiting.push({ id: job.id, payload });
+    this.waiting.push({ job, payload });
     this.pump();
     return job;
   }
@@ -58,7 +58,7 @@ export class JobQueue<T> {
     while (this.running < this.options.concurrency && this.waiting.length > 0) {
       const next = this.waiting.shift()!;
       this.running++;
-      void this.execute(next.id, next.payload).finally(() => {
+      void this.execute(next.job, next.payload).finally(() => {
         this.running--;
         this.pump();
         if (this.depth === 0) for (const notify of this.idle.splice(0)) notify();
@@ -66,8 +66,7 @@ export class JobQueue<T> {
     }
   }
 
-  private async execute(id: string, payload: T): Promise<void> {
-    const createdAt = (await this.store.get(id))?.createdAt ?? Date.now();
+  private async execute({ id, createdAt }: JobRecord, payload: T): Promise<void> {
     await this.store.put({ id, status: 'PROCESSING', createdAt });
     const started = performance.now();
     try {

@@ -99,7 +99,7 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 const REDIS_WAIT_MS = 5000;
 
 /** v2 jobs in BullMQ: the front submits and answers; workers (here or in other processes) render. */
-export function redisJobs(options: RedisJobsOptions): JobService & { readonly queue: Queue<JobData> } {
+export function redisJobs(options: RedisJobsOptions): JobService {
   const redis = connect(options.url);
   const queue = new Queue<JobData>(QUEUE, { connection: redis, prefix: options.prefix });
   queue.on('error', () => {});
@@ -109,7 +109,6 @@ export function redisJobs(options: RedisJobsOptions): JobService & { readonly qu
   });
   return {
     store,
-    queue,
     async submit(params) {
       const waiting = await within(REDIS_WAIT_MS, queue.getWaitingCount());
       if (waiting >= options.queueLimit) {
@@ -148,18 +147,13 @@ export function redisJobs(options: RedisJobsOptions): JobService & { readonly qu
 
 export interface RedisWorkerOptions extends RedisJobsOptions {
   readonly concurrency: number;
-  /** Told of every job that ends FAILED, for metrics. */
-  readonly onFailed?: () => void;
 }
 
 /** A BullMQ worker rendering v2 jobs into the Redis store. Closing waits for the jobs it is rendering. */
-export function redisWorker(options: RedisWorkerOptions, render: JobRunner<SuperimposeParams>): { worker: Worker<JobData>; close: () => Promise<void> } {
+export function redisWorker(options: RedisWorkerOptions, render: JobRunner<SuperimposeParams>): { close: () => Promise<void> } {
   const redis = connect(options.url);
   const store = new RedisJobStore(redis, options.prefix, options.ttlMs);
-  const failed = async (job: Job<JobData>, error: string) => {
-    await store.put({ id: job.id!, status: 'FAILED', createdAt: job.data.createdAt, error });
-    options.onFailed?.();
-  };
+  const failed = (job: Job<JobData>, error: string) => store.put({ id: job.id!, status: 'FAILED', createdAt: job.data.createdAt, error });
   const worker = new Worker<JobData>(
     QUEUE,
     async (job) => {
@@ -194,13 +188,12 @@ export function redisWorker(options: RedisWorkerOptions, render: JobRunner<Super
   );
   // A crashed worker's job that stalled too often is failed by BullMQ itself, in whichever worker noticed.
   worker.on('failed', (job, error) => {
-    if (job && /stalled/i.test(error.message)) void failed(job, `The worker rendering it stopped ${options.attempts} times: ${error.message}`);
+    if (job && /stalled/i.test(error.message)) void failed(job, `The workers rendering it kept stopping: ${error.message}`);
   });
   worker.on('error', () => {
     // Connection errors are retried by ioredis; health reports them.
   });
   return {
-    worker,
     close: async () => {
       await worker.close();
       redis.disconnect();

@@ -38,22 +38,19 @@ export class MemoryJobStore implements JobStore {
   private readonly jobs = new Map<string, { job: JobRecord; expiresAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(private readonly ttlMs: number) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(ttlMs, 60_000));
     this.sweeper.unref();
   }
 
   async put(job: JobRecord): Promise<void> {
-    this.jobs.set(job.id, { job, expiresAt: this.now() + this.ttlMs });
+    this.jobs.set(job.id, { job, expiresAt: Date.now() + this.ttlMs });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
     const entry = this.jobs.get(id);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    if (entry.expiresAt <= Date.now()) {
       this.jobs.delete(id);
       return undefined;
     }
@@ -65,7 +62,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   private sweep(): void {
-    const now = this.now();
+    const now = Date.now();
     for (const [id, entry] of this.jobs) if (entry.expiresAt <= now) this.jobs.delete(id);
   }
 }
