@@ -24,6 +24,13 @@ describe('compositeOver', () => {
     expect([...base.data]).toEqual([255, 0, 0, 128]);
   });
 
+  it('blends over a half-transparent RGBA base as Pillow 9.4 does', () => {
+    // Expected values printed by Image.alpha_composite on the same pixels.
+    const base: Raster = { width: 2, height: 1, channels: 4, data: Uint8Array.from([0, 0, 255, 128, 10, 200, 30, 255]) };
+    compositeOver(base, rgbaFromRows([[[255, 0, 0, 128], [250, 0, 90, 1]]]), 0, 0);
+    expect([...base.data]).toEqual([170, 0, 85, 192, 11, 199, 30, 255]);
+  });
+
   it('clips negative offsets and overlays that stick out', () => {
     const base = whiteBase(3, 2);
     const overlay = rgbaFromRows([

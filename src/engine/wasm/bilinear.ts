@@ -1,0 +1,112 @@
+import type { Rect, Rgba } from '../raster.js';
+import type { LinearTaps } from '../resample.js';
+import { BILINEAR_WASM } from './bilinear-module.js';
+
+/** The part of the WebAssembly global used here (Node's types leave it out). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+
+interface Kernel {
+  readonly memory: WasmMemory;
+  readonly heapBase: number;
+  readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
+}
+
+let kernel: Kernel | undefined;
+
+/** Compiled on first use: 2 KB, synchronously. */
+function loadKernel(): Kernel {
+  if (kernel) return kernel;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(BILINEAR_WASM, 'base64')), {});
+  const exports = instance.exports as {
+    memory: WasmMemory;
+    __heap_base: { readonly value: number };
+    init: () => void;
+    bilinear_row: Kernel['bilinearRow'];
+  };
+  exports.init();
+  kernel = { memory: exports.memory, heapBase: Number(exports.__heap_base.value), bilinearRow: exports.bilinear_row };
+  return kernel;
+}
+
+/**
+ * Bounds on one pass, because the kernel's memory never shrinks: output
+ * columns, and source pixels per row copied in. The kernel then holds at
+ * most about 8 MB however large the overlay.
+ */
+export const MAX_PASS_COLUMNS = 4096;
+export const MAX_PASS_SPAN = 1 << 20;
+
+/**
+ * Writes `window` of the bilinear resize into `out` (RGBA, window-sized),
+ * in passes over column ranges; each source row a pass needs is copied into
+ * the kernel's memory once, the columns it spans only.
+ */
+export function bilinearWindow(src: Rgba, tx: LinearTaps, ty: LinearTaps, window: Rect, out: Uint8Array): void {
+  const xEnd = window.x + window.width;
+  for (let first = window.x; first < xEnd; ) {
+    let end = Math.min(first + MAX_PASS_COLUMNS, xEnd);
+    // One column spans at most two source pixels, so this stops.
+    while (tx.index1[end - 1]! - tx.index0[first]! + 1 > MAX_PASS_SPAN) end = first + ((end - first) >> 1);
+    bilinearPass(src, tx, ty, window, first, end, out);
+    first = end;
+  }
+}
+
+const align16 = (offset: number) => (offset + 15) & ~15;
+
+/** Output columns first..end-1 of every window row. */
+function bilinearPass(src: Rgba, tx: LinearTaps, ty: LinearTaps, window: Rect, first: number, end: number, out: Uint8Array): void {
+  const { memory, heapBase, bilinearRow } = loadKernel();
+  const count = end - first;
+  const spanStart = tx.index0[first]!;
+  const spanBytes = (tx.index1[end - 1]! - spanStart + 1) * 4;
+
+  const x0 = align16(heapBase);
+  const x1 = x0 + count * 4;
+  const wx0 = x1 + count * 4;
+  const wx1 = wx0 + count * 4;
+  const slots = [align16(wx1 + count * 4), 0];
+  slots[1] = align16(slots[0]! + spanBytes);
+  const row = align16(slots[1] + spanBytes);
+  const needed = row + count * 4;
+  if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+
+  const bytes = new Uint8Array(memory.buffer);
+  const ints = new Int32Array(memory.buffer);
+  for (let i = 0; i < count; i++) {
+    ints[(x0 >> 2) + i] = (tx.index0[first + i]! - spanStart) * 4;
+    ints[(x1 >> 2) + i] = (tx.index1[first + i]! - spanStart) * 4;
+  }
+  const floats = new Float32Array(memory.buffer);
+  floats.set(tx.weight0.subarray(first, end), wx0 >> 2);
+  floats.set(tx.weight1.subarray(first, end), wx1 >> 2);
+
+  // Source rows come in non-decreasing order, so two slots suffice.
+  const slotRows = [-1, -1];
+  const rowStride = src.width * 4;
+  const slotFor = (sourceRow: number, keep: number): number => {
+    if (slotRows[0] === sourceRow) return slots[0]!;
+    if (slotRows[1] === sourceRow) return slots[1]!;
+    const slot = slotRows[0] === keep ? 1 : 0;
+    const start = sourceRow * rowStride + spanStart * 4;
+    bytes.set(src.data.subarray(start, start + spanBytes), slots[slot]!);
+    slotRows[slot] = sourceRow;
+    return slots[slot]!;
+  };
+  for (let y = 0; y < window.height; y++) {
+    const r0 = ty.index0[window.y + y]!;
+    const r1 = ty.index1[window.y + y]!;
+    const row0 = slotFor(r0, r1);
+    const row1 = slotFor(r1, r0);
+    bilinearRow(row0, row1, ty.weight0[window.y + y]!, ty.weight1[window.y + y]!, x0, x1, wx0, wx1, count, row);
+    out.set(bytes.subarray(row, row + count * 4), (y * window.width + first - window.x) * 4);
+  }
+}

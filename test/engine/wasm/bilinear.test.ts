@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
+import { resampleBilinear } from '../../../src/engine/resample.js';
+import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/bilinear.js';
+import { BILINEAR_SOURCE_SHA256 } from '../../../src/engine/wasm/bilinear-module.js';
+import { referenceBilinear } from '../../helpers/bilinear-reference.js';
+
+/** A small deterministic generator, so that a failure names a reproducible case. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
+
+function randomOverlay(next: () => number, width: number, height: number, alphaKind: (typeof ALPHA_KINDS)[number]): Rgba {
+  const image = rgba(width, height);
+  for (let i = 0; i < image.data.length; i++) {
+    const isAlpha = i % 4 === 3;
+    const edges = [0, 1, 2, 127, 128, 253, 254, 255];
+    image.data[i] = !isAlpha || alphaKind === 'any' ? Math.floor(next() * 256) : alphaKind === 'opaque' ? 255 : edges[Math.floor(next() * edges.length)]!;
+  }
+  return image;
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : a.length;
+}
+
+describe('bilinear WebAssembly kernel', () => {
+  it('was built from the bilinear.c in the tree (run node tools/wasm/build.mjs after editing it)', () => {
+    const source = readFileSync(new URL('../../../src/engine/wasm/bilinear.c', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(BILINEAR_SOURCE_SHA256);
+  });
+
+  it('gives the scalar reference bytes on 600 random overlays, sizes and windows', () => {
+    const next = random(20261121);
+    for (let round = 0; round < 600; round++) {
+      const alphaKind = ALPHA_KINDS[round % 3]!;
+      const src = randomOverlay(next, 1 + Math.floor(next() * 48), 1 + Math.floor(next() * 48), alphaKind);
+      const size = { width: 1 + Math.floor(next() * 96), height: 1 + Math.floor(next() * 96) };
+      const x = Math.floor(next() * size.width);
+      const y = Math.floor(next() * size.height);
+      const window: Rect = { x, y, width: 1 + Math.floor(next() * (size.width - x)), height: 1 + Math.floor(next() * (size.height - y)) };
+      const at = firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data);
+      expect({ round, alphaKind, src: [src.width, src.height], size, window, at }).toEqual({ round, alphaKind, src: [src.width, src.height], size, window, at: -1 });
+    }
+  });
+
+  it('gives the reference bytes for every colour at every alpha', () => {
+    // Two rows of 256 pixels: colour c at alpha a, blended 3:1 and 1:3 with a neighbour.
+    for (const alpha of [0, 1, 2, 3, 64, 127, 128, 200, 254, 255]) {
+      const src = rgba(256, 2);
+      for (let c = 0; c < 256; c++) {
+        src.data.set([c, 255 - c, (c * 7) % 256, alpha], c * 4);
+        src.data.set([(c * 3) % 256, c, 128, 255 - alpha], (256 + c) * 4);
+      }
+      const size = { width: 512, height: 4 };
+      const window = { x: 0, y: 0, ...size };
+      expect(firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data)).toBe(-1);
+    }
+  });
+
+  it(`splits rows wider than ${MAX_PASS_COLUMNS} output columns into passes that join seamlessly`, () => {
+    const src = randomOverlay(random(7), 9001, 3, 'edges');
+    const size = { width: MAX_PASS_COLUMNS * 2 + 123, height: 5 };
+    const window = { x: 17, y: 1, width: size.width - 20, height: 4 };
+    expect(firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data)).toBe(-1);
+  });
+
+  it(`copies at most ${MAX_PASS_SPAN} source pixels a row per pass, even when shrinking hard`, () => {
+    const src = randomOverlay(random(11), MAX_PASS_SPAN * 2 + 5, 2, 'any');
+    const size = { width: 5, height: 1 };
+    const window = { x: 0, y: 0, ...size };
+    expect(firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data)).toBe(-1);
+  });
+});
