@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clipPlacement, compositeOver } from '../../src/engine/composite.js';
-import type { Raster } from '../../src/engine/raster.js';
+import { rgba, type Raster } from '../../src/engine/raster.js';
+import { referenceCompositeOver } from '../helpers/composite-reference.js';
+import { firstDifference, random } from '../helpers/random.js';
 import { rgbaFromRows } from '../helpers/images.js';
 
 const whiteBase = (width: number, height: number): Raster => ({ width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(255) });
@@ -49,5 +51,40 @@ describe('compositeOver', () => {
     expect(clipPlacement(base, overlay, -1, 0)).toBeUndefined();
     compositeOver(base, overlay, 2, 2);
     expect(base.data.every((v) => v === 255)).toBe(true);
+  });
+
+  it('gives the bytes of the scalar Pillow arithmetic on 400 random overlays over RGB and RGBA bases', () => {
+    const next = random(1121);
+    const byte = () => Math.floor(next() * 256);
+    // Runs of alpha, so that the kernel's four-opaque-pixel path and its fallbacks both occur.
+    const alphaRun = [255, 255, 255, 255, 0, 0, 0, 0, 1, 128, 254];
+    for (let round = 0; round < 400; round++) {
+      const channels = round % 2 ? 4 : 3;
+      const overlay = rgba(1 + Math.floor(next() * 40), 1 + Math.floor(next() * 12));
+      const run = Math.floor(next() * alphaRun.length);
+      for (let p = 0; p < overlay.width * overlay.height; p++) {
+        overlay.data.set([byte(), byte(), byte(), next() < 0.7 ? alphaRun[(run + (p >> 2)) % alphaRun.length]! : byte()], p * 4);
+      }
+      const width = overlay.width + Math.floor(next() * 8);
+      const height = overlay.height + Math.floor(next() * 4);
+      const data = Uint8Array.from({ length: width * height * channels }, byte);
+      const expected: Raster = { width, height, channels, data: data.slice() };
+      const actual: Raster = { width, height, channels, data };
+      const x = Math.floor(next() * (width - overlay.width + 1));
+      const y = Math.floor(next() * (height - overlay.height + 1));
+      referenceCompositeOver(expected, overlay, x, y);
+      compositeOver(actual, overlay, x, y);
+      expect({ round, at: firstDifference(actual.data, expected.data) }).toEqual({ round, at: -1 });
+    }
+  });
+
+  it('composites rows wider than one kernel call', () => {
+    const overlay = rgba(20000, 2);
+    for (let i = 0; i < overlay.data.length; i++) overlay.data[i] = (i * 7919) % 256;
+    const expected: Raster = { width: 20001, height: 3, channels: 3, data: new Uint8Array(20001 * 3 * 3).fill(90) };
+    const actual: Raster = { ...expected, data: expected.data.slice() };
+    referenceCompositeOver(expected, overlay, 1, 1);
+    compositeOver(actual, overlay, 1, 1);
+    expect(firstDifference(actual.data, expected.data)).toBe(-1);
   });
 });

@@ -1,40 +1,6 @@
 import type { Rect, Rgba } from '../raster.js';
 import type { LinearTaps } from '../resample.js';
-import { BILINEAR_WASM } from './bilinear-module.js';
-
-/** The part of the WebAssembly global used here (Node's types leave it out). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-
-interface Kernel {
-  readonly memory: WasmMemory;
-  readonly heapBase: number;
-  readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
-}
-
-let kernel: Kernel | undefined;
-
-/** Compiled on first use: 2 KB, synchronously. */
-function loadKernel(): Kernel {
-  if (kernel) return kernel;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(BILINEAR_WASM, 'base64')), {});
-  const exports = instance.exports as {
-    memory: WasmMemory;
-    __heap_base: { readonly value: number };
-    init: () => void;
-    bilinear_row: Kernel['bilinearRow'];
-  };
-  exports.init();
-  kernel = { memory: exports.memory, heapBase: Number(exports.__heap_base.value), bilinearRow: exports.bilinear_row };
-  return kernel;
-}
+import { align16, loadKernels } from './kernels.js';
 
 /**
  * Bounds on one pass, because the kernel's memory never shrinks: output
@@ -60,32 +26,25 @@ export function bilinearWindow(src: Rgba, tx: LinearTaps, ty: LinearTaps, window
   }
 }
 
-const align16 = (offset: number) => (offset + 15) & ~15;
-
 /** Output columns first..end-1 of every window row. */
 function bilinearPass(src: Rgba, tx: LinearTaps, ty: LinearTaps, window: Rect, first: number, end: number, out: Uint8Array): void {
-  const { memory, heapBase, bilinearRow } = loadKernel();
+  const { scratchStart, reserve, bilinearRow } = loadKernels();
   const count = end - first;
   const spanStart = tx.index0[first]!;
   const spanBytes = (tx.index1[end - 1]! - spanStart + 1) * 4;
 
-  const x0 = align16(heapBase);
+  const x0 = scratchStart;
   const x1 = x0 + count * 4;
   const wx0 = x1 + count * 4;
   const wx1 = wx0 + count * 4;
   const slots = [align16(wx1 + count * 4), 0];
   slots[1] = align16(slots[0]! + spanBytes);
   const row = align16(slots[1] + spanBytes);
-  const needed = row + count * 4;
-  if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-
-  const bytes = new Uint8Array(memory.buffer);
-  const ints = new Int32Array(memory.buffer);
+  const { bytes, ints, floats } = reserve(row + count * 4 - scratchStart);
   for (let i = 0; i < count; i++) {
     ints[(x0 >> 2) + i] = (tx.index0[first + i]! - spanStart) * 4;
     ints[(x1 >> 2) + i] = (tx.index1[first + i]! - spanStart) * 4;
   }
-  const floats = new Float32Array(memory.buffer);
   floats.set(tx.weight0.subarray(first, end), wx0 >> 2);
   floats.set(tx.weight1.subarray(first, end), wx1 >> 2);
 

@@ -1,22 +1,9 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
 import { resampleBilinear } from '../../../src/engine/resample.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/bilinear.js';
-import { BILINEAR_SOURCE_SHA256 } from '../../../src/engine/wasm/bilinear-module.js';
 import { referenceBilinear } from '../../helpers/bilinear-reference.js';
-
-/** A small deterministic generator, so that a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { firstDifference, random } from '../../helpers/random.js';
 
 const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
 
@@ -30,17 +17,7 @@ function randomOverlay(next: () => number, width: number, height: number, alphaK
   return image;
 }
 
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : a.length;
-}
-
 describe('bilinear WebAssembly kernel', () => {
-  it('was built from the bilinear.c in the tree (run node tools/wasm/build.mjs after editing it)', () => {
-    const source = readFileSync(new URL('../../../src/engine/wasm/bilinear.c', import.meta.url));
-    expect(createHash('sha256').update(source).digest('hex')).toBe(BILINEAR_SOURCE_SHA256);
-  });
-
   it('gives the scalar reference bytes on 600 random overlays, sizes and windows', () => {
     const next = random(20261121);
     for (let round = 0; round < 600; round++) {

@@ -1,5 +1,9 @@
 /*
- * The inner loop of the bilinear resampler: one output row, with the exact
+ * The pixel loops that dominate a render, compiled to WebAssembly SIMD. Each
+ * does exactly the arithmetic of the JavaScript it replaced, which the tests
+ * keep as the oracle (test/helpers/).
+ *
+ * bilinear_row: the inner loop of the bilinear resampler, one output row, with the exact
  * numbers of torch 1.13's channels-last kernel (see src/engine/resample.ts):
  * premultiplied float32 taps, float32 weights λy·λx, each 4-tap sum taken in
  * double in tap order and rounded to float32 once, colour divided by alpha in
@@ -84,4 +88,59 @@ void bilinear_row(const uint8_t *row0, const uint8_t *row1, float wy0, float wy1
     v128_t shorts = wasm_i16x8_narrow_i32x4(ints, ints);
     wasm_v128_store32_lane(out, wasm_u8x16_narrow_i16x8(shorts, shorts), 0);
   }
+}
+
+/*
+ * Step 7, Pillow 9.4's integer alpha_composite, for one row: `src` RGBA
+ * over `dst` RGB (opaque) or RGBA, in place. Four opaque source pixels at a
+ * time are a byte shuffle; everything else takes Pillow's arithmetic.
+ */
+#define PRECISION_BITS 7
+
+static inline uint32_t shift_div255(uint32_t x) { return ((x >> 8) + x) >> 8; }
+
+/* Colour of a source pixel with 0 < sa < 255 over a destination of alpha da; returns the alpha ×255. */
+static inline uint32_t blend(const uint8_t *src, uint8_t *dst, uint32_t sa, uint32_t da) {
+  const uint32_t out_alpha = sa * 255 + da * (255 - sa);
+  const uint32_t coef1 = sa * 255 * 255 * (1 << PRECISION_BITS) / out_alpha;
+  const uint32_t coef2 = 255 * (1 << PRECISION_BITS) - coef1;
+  const uint32_t round = 0x80 << PRECISION_BITS;
+  for (int c = 0; c < 3; c++) dst[c] = (uint8_t)(shift_div255(src[c] * coef1 + dst[c] * coef2 + round) >> PRECISION_BITS);
+  return out_alpha;
+}
+
+static inline void pixel_over(const uint8_t *src, uint8_t *dst, int32_t channels) {
+  const uint32_t sa = src[3];
+  if (sa == 255) {
+    dst[0] = src[0];
+    dst[1] = src[1];
+    dst[2] = src[2];
+    if (channels == 4) dst[3] = 255;
+  } else if (sa != 0) {
+    const uint32_t out_alpha = blend(src, dst, sa, channels == 4 ? dst[3] : 255);
+    if (channels == 4) dst[3] = (uint8_t)shift_div255(out_alpha + 0x80);
+  }
+}
+
+static inline int all_opaque(v128_t pixels) {
+  const v128_t alpha = wasm_i32x4_splat((int32_t)0xff000000);
+  return wasm_i32x4_all_true(wasm_i32x4_eq(wasm_v128_and(pixels, alpha), alpha));
+}
+
+void composite_row(const uint8_t *src, uint8_t *dst, int32_t count, int32_t channels) {
+  const v128_t rgb_of_rgba = wasm_i8x16_make(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+  int32_t i = 0;
+  for (; i + 4 <= count; i += 4, src += 16, dst += 4 * channels) {
+    const v128_t pixels = wasm_v128_load(src);
+    if (!all_opaque(pixels)) {
+      for (int k = 0; k < 4; k++) pixel_over(src + 4 * k, dst + channels * k, channels);
+    } else if (channels == 4) {
+      wasm_v128_store(dst, pixels);
+    } else {
+      const v128_t rgb = wasm_i8x16_swizzle(pixels, rgb_of_rgba);
+      wasm_v128_store64_lane(dst, rgb, 0);
+      wasm_v128_store32_lane(dst + 8, rgb, 2);
+    }
+  }
+  for (; i < count; i++, src += 4, dst += channels) pixel_over(src, dst, channels);
 }

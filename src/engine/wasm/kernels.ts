@@ -1,0 +1,66 @@
+import { KERNELS_WASM } from './kernels-module.js';
+
+/** The part of the WebAssembly global used here (Node's types leave it out). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
+
+export interface Kernels {
+  readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
+  readonly compositeRow: (src: number, dst: number, count: number, channels: number) => void;
+  /** Makes `bytes` of scratch memory available from `scratchStart`; returns views, which a later call detaches. */
+  reserve(bytes: number): ScratchViews;
+  readonly scratchStart: number;
+}
+
+export interface ScratchViews {
+  readonly bytes: Uint8Array;
+  readonly ints: Int32Array;
+  readonly floats: Float32Array;
+}
+
+let kernels: Kernels | undefined;
+
+/**
+ * The compiled kernels (kernels.c), instantiated on first use: 4 KB,
+ * synchronously. Calls are synchronous, so one scratch area serves every
+ * caller in the thread; it grows to the largest pass and never shrinks,
+ * which is why the drivers bound their passes.
+ */
+export function loadKernels(): Kernels {
+  if (kernels) return kernels;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64')), {});
+  const exports = instance.exports as {
+    memory: WasmMemory;
+    __heap_base: { readonly value: number };
+    init: () => void;
+    bilinear_row: Kernels['bilinearRow'];
+    composite_row: Kernels['compositeRow'];
+  };
+  exports.init();
+  const { memory } = exports;
+  const scratchStart = (Number(exports.__heap_base.value) + 15) & ~15;
+  let views: ScratchViews | undefined;
+  kernels = {
+    bilinearRow: exports.bilinear_row,
+    compositeRow: exports.composite_row,
+    scratchStart,
+    reserve(bytes) {
+      const needed = scratchStart + bytes;
+      if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+      if (views?.bytes.buffer !== memory.buffer) {
+        views = { bytes: new Uint8Array(memory.buffer), ints: new Int32Array(memory.buffer), floats: new Float32Array(memory.buffer) };
+      }
+      return views;
+    },
+  };
+  return kernels;
+}
+
+export const align16 = (offset: number): number => (offset + 15) & ~15;
