@@ -4,7 +4,7 @@ import type { PixelLimits } from './limits.js';
 import { applyMaskAndOpacity, cropGrey, maskLuma, resizeBicubicPillow } from './mask.js';
 import type { Raster, Rgba, Size } from './raster.js';
 import type { ResizeMethod } from './resample.js';
-import { resizeOverlay } from './resize-overlay.js';
+import { planOverlayResize } from './resize-overlay.js';
 import { rotatedSize, rotateOverlay, rotationSource } from './rotate.js';
 import { overlayTargetSize, type OverlayResize } from './target-size.js';
 
@@ -28,6 +28,9 @@ export interface ComposeInputs {
   readonly overlay: Rgba;
   readonly mask?: Rgba | undefined;
 }
+
+/** Bytes of overlay held at a time when compositing unrotated: a band stays in L2 cache between steps. */
+const BAND_BYTES = 1 << 16;
 
 function checkOverlayPixels(size: Size, limits: PixelLimits, stage: string): void {
   const pixels = size.width * size.height;
@@ -59,9 +62,21 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
   const output = { x: onBase.x - options.xOffset, y: onBase.y - options.yOffset, width: onBase.width, height: onBase.height };
   const source = rotationSource(target, options.rotation, output);
 
-  let overlay = resizeOverlay(inputs.overlay, target, options.resizeMethod, source);
-  const maskAlpha = mask && cropGrey(resizeBicubicPillow(maskLuma(mask), target), source);
-  overlay = applyMaskAndOpacity(overlay, maskAlpha, options.opacity);
+  const resize = planOverlayResize(inputs.overlay, target, options.resizeMethod);
+  const maskAlpha = mask && resizeBicubicPillow(maskLuma(mask), target);
+
+  if (options.rotation % 360 === 0) {
+    // Unrotated, every step maps rows to rows: go band by band, so that only
+    // a band of the overlay is ever held, and it is still in cache when blended.
+    const bandRows = Math.max(1, Math.floor(BAND_BYTES / (output.width * 4)));
+    for (let top = 0; top < output.height; top += bandRows) {
+      const band = { ...output, y: output.y + top, height: Math.min(bandRows, output.height - top) };
+      const overlay = applyMaskAndOpacity(resize(band), maskAlpha && cropGrey(maskAlpha, band), options.opacity);
+      compositeOver(base, overlay, onBase.x, onBase.y + top);
+    }
+    return base;
+  }
+  let overlay = applyMaskAndOpacity(resize(source), maskAlpha && cropGrey(maskAlpha, source), options.opacity);
   overlay = rotateOverlay(overlay, options.rotation, { overlay: target, source, output });
   compositeOver(base, overlay, onBase.x, onBase.y);
   return base;

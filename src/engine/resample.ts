@@ -73,32 +73,36 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
 }
 
 /**
- * Every resampler computes only `window`, a rectangle of the full `size`
- * output: each output pixel depends on its own coordinates alone, so a window
- * holds exactly the pixels the whole image would have there.
+ * A resampler planned for one source and output size: its tables are built
+ * once, and each call computes only `window`, a rectangle of the full output.
+ * Each output pixel depends on its own coordinates alone, so a window holds
+ * exactly the pixels the whole output would have there.
  */
+export type WindowResampler = (window: Rect) => Rgba;
 
 /** Each output pixel is one source pixel, so the whole round trip is a table lookup. */
-export function resampleNearestExact(src: Rgba, size: Size, window: Rect): Rgba {
+export function planNearestExact(src: Rgba, size: Size): WindowResampler {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
-  const out = rgba(window.width, window.height);
-  const dst = out.data;
-  const data = src.data;
-  let o = 0;
-  for (let y = window.y; y < window.y + window.height; y++) {
-    const row = ys[y]! * src.width;
-    for (let x = window.x; x < window.x + window.width; x++, o += 4) {
-      const s = (row + xs[x]!) << 2;
-      const a = data[s + 3]!;
-      const hi = a << 8;
-      dst[o] = ROUND_TRIP[hi | data[s]!]!;
-      dst[o + 1] = ROUND_TRIP[hi | data[s + 1]!]!;
-      dst[o + 2] = ROUND_TRIP[hi | data[s + 2]!]!;
-      dst[o + 3] = toByte(UNIT[a]!);
+  return (window) => {
+    const out = rgba(window.width, window.height);
+    const dst = out.data;
+    const data = src.data;
+    let o = 0;
+    for (let y = window.y; y < window.y + window.height; y++) {
+      const row = ys[y]! * src.width;
+      for (let x = window.x; x < window.x + window.width; x++, o += 4) {
+        const s = (row + xs[x]!) << 2;
+        const a = data[s + 3]!;
+        const hi = a << 8;
+        dst[o] = ROUND_TRIP[hi | data[s]!]!;
+        dst[o + 1] = ROUND_TRIP[hi | data[s + 1]!]!;
+        dst[o + 2] = ROUND_TRIP[hi | data[s + 2]!]!;
+        dst[o + 3] = toByte(UNIT[a]!);
+      }
     }
-  }
-  return out;
+    return out;
+  };
 }
 
 /**
@@ -107,51 +111,57 @@ export function resampleNearestExact(src: Rgba, size: Size, window: Rect): Rgba 
  * inner loop is WebAssembly SIMD (wasm/bilinear.c): the same IEEE operations,
  * about twice as fast as the same arithmetic in JavaScript.
  */
-export function resampleBilinear(src: Rgba, size: Size, window: Rect): Rgba {
-  const out = rgba(window.width, window.height);
-  bilinearWindow(src, linearTaps(src.width, size.width), linearTaps(src.height, size.height), window, out.data);
-  return out;
+export function planBilinear(src: Rgba, size: Size): WindowResampler {
+  const tx = linearTaps(src.width, size.width);
+  const ty = linearTaps(src.height, size.height);
+  return (window) => {
+      const out = rgba(window.width, window.height);
+      bilinearWindow(src, tx, ty, window, out.data);
+      return out;
+  };
 }
 
 /** Sums each window in float32 in row order, then divides by its height and then by its width. */
-export function resampleArea(src: Rgba, size: Size, window: Rect): Rgba {
+export function planArea(src: Rgba, size: Size): WindowResampler {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
-  const out = rgba(window.width, window.height);
-  const dst = out.data;
-  const data = src.data;
-  let o = 0;
-  for (let y = window.y; y < window.y + window.height; y++) {
-    const y0 = wy.start[y]!;
-    const y1 = wy.end[y]!;
-    const kh = y1 - y0;
-    for (let x = window.x; x < window.x + window.width; x++, o += 4) {
-      const x0 = wx.start[x]!;
-      const x1 = wx.end[x]!;
-      const kw = x1 - x0;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let iy = y0; iy < y1; iy++) {
-        let p = (iy * src.width + x0) << 2;
-        for (let ix = x0; ix < x1; ix++, p += 4) {
-          const a = data[p + 3]!;
-          const h = a << 8;
-          s0 = f32(s0 + PREMULTIPLIED[h | data[p]!]!);
-          s1 = f32(s1 + PREMULTIPLIED[h | data[p + 1]!]!);
-          s2 = f32(s2 + PREMULTIPLIED[h | data[p + 2]!]!);
-          s3 = f32(s3 + UNIT[a]!);
+  return (window) => {
+    const out = rgba(window.width, window.height);
+    const dst = out.data;
+    const data = src.data;
+    let o = 0;
+    for (let y = window.y; y < window.y + window.height; y++) {
+      const y0 = wy.start[y]!;
+      const y1 = wy.end[y]!;
+      const kh = y1 - y0;
+      for (let x = window.x; x < window.x + window.width; x++, o += 4) {
+        const x0 = wx.start[x]!;
+        const x1 = wx.end[x]!;
+        const kw = x1 - x0;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let iy = y0; iy < y1; iy++) {
+          let p = (iy * src.width + x0) << 2;
+          for (let ix = x0; ix < x1; ix++, p += 4) {
+            const a = data[p + 3]!;
+            const h = a << 8;
+            s0 = f32(s0 + PREMULTIPLIED[h | data[p]!]!);
+            s1 = f32(s1 + PREMULTIPLIED[h | data[p + 1]!]!);
+            s2 = f32(s2 + PREMULTIPLIED[h | data[p + 2]!]!);
+            s3 = f32(s3 + UNIT[a]!);
+          }
         }
+        storeUnpremultiplied(dst, o, f32(s0 / kh) / kw, f32(s1 / kh) / kw, f32(s2 / kh) / kw, f32(f32(s3 / kh) / kw));
       }
-      storeUnpremultiplied(dst, o, f32(s0 / kh) / kw, f32(s1 / kh) / kw, f32(s2 / kh) / kw, f32(f32(s3 / kh) / kw));
     }
-  }
-  return out;
+    return out;
+  };
 }
 
-export const RESAMPLERS: Record<ResizeMethod, (src: Rgba, size: Size, window: Rect) => Rgba> = {
-  'nearest-exact': resampleNearestExact,
-  bilinear: resampleBilinear,
-  area: resampleArea,
+export const RESAMPLE_PLANNERS: Record<ResizeMethod, (src: Rgba, size: Size) => WindowResampler> = {
+  'nearest-exact': planNearestExact,
+  bilinear: planBilinear,
+  area: planArea,
 };

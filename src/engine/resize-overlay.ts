@@ -1,12 +1,17 @@
 import { cropRgba, wholeOf, type Rect, type Rgba, type Size } from './raster.js';
-import { RESAMPLERS, type ResizeMethod } from './resample.js';
+import { RESAMPLE_PLANNERS, type ResizeMethod, type WindowResampler } from './resample.js';
 
 /**
- * Step 2: resample on premultiplied float32 RGBA and back to bytes with
- * trunc(255·v), computing only `window` of the resized overlay. Only when the
+ * Step 2, planned: resample on premultiplied float32 RGBA and back to bytes
+ * with trunc(255·v), a window of the resized overlay per call. Only when the
  * size changes: the round trip itself is not lossless.
  */
+export function planOverlayResize(overlay: Rgba, size: Size, method: ResizeMethod): WindowResampler {
+  if (size.width === overlay.width && size.height === overlay.height) return (window) => cropRgba(overlay, window);
+  return RESAMPLE_PLANNERS[method](overlay, size);
+}
+
+/** Step 2 in one call: `window` (default all) of the overlay resized to `size`. */
 export function resizeOverlay(overlay: Rgba, size: Size, method: ResizeMethod, window: Rect = wholeOf(size)): Rgba {
-  if (size.width === overlay.width && size.height === overlay.height) return cropRgba(overlay, window);
-  return RESAMPLERS[method](overlay, size, window);
+  return planOverlayResize(overlay, size, method)(window);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toByte } from '../../src/engine/premultiplied.js';
-import { areaWindows, linearTaps, nearestExactIndices, resampleArea, resampleBilinear, resampleNearestExact } from '../../src/engine/resample.js';
+import { areaWindows, linearTaps, nearestExactIndices, planArea, planBilinear, planNearestExact } from '../../src/engine/resample.js';
 import { resizeOverlay } from '../../src/engine/resize-overlay.js';
 import { rgbaFromRows } from '../helpers/images.js';
 
@@ -33,19 +33,19 @@ describe('resamplers on real pixels', () => {
   const row = rgbaFromRows([[grey(0), grey(60), grey(120), grey(240)]]);
 
   it('nearest-exact 4 -> 2 keeps columns 1 and 3, the pixel centres', () => {
-    const out = resampleNearestExact(row, { width: 2, height: 1 }, { x: 0, y: 0, width: 2, height: 1 });
+    const out = planNearestExact(row, { width: 2, height: 1 })({ x: 0, y: 0, width: 2, height: 1 });
     expect([...out.data]).toEqual([...grey(60), ...grey(240)]);
   });
 
   it('area 4 -> 3 gives the window means', () => {
-    const out = resampleArea(row, { width: 3, height: 1 }, { x: 0, y: 0, width: 3, height: 1 });
+    const out = planArea(row, { width: 3, height: 1 })({ x: 0, y: 0, width: 3, height: 1 });
     // (0+60)/2, (60+120)/2, (120+240)/2; values checked against torch 1.13.
     expect([out.data[0], out.data[4], out.data[8]]).toEqual([30, 90, 180]);
   });
 
   it('bilinear 2 -> 4 blends neighbours with weights 1, 3/4, 1/4, 1', () => {
     const two = rgbaFromRows([[grey(0), grey(200)]]);
-    const out = resampleBilinear(two, { width: 4, height: 1 }, { x: 0, y: 0, width: 4, height: 1 });
+    const out = planBilinear(two, { width: 4, height: 1 })({ x: 0, y: 0, width: 4, height: 1 });
     expect([out.data[0], out.data[4], out.data[8], out.data[12]]).toEqual([0, 50, 150, 200]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
-import { resampleBilinear } from '../../../src/engine/resample.js';
+import { planBilinear } from '../../../src/engine/resample.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/bilinear.js';
 import { referenceBilinear } from '../../helpers/bilinear-reference.js';
 import { firstDifference, random } from '../../helpers/random.js';
@@ -27,7 +27,7 @@ describe('bilinear WebAssembly kernel', () => {
       const x = Math.floor(next() * size.width);
       const y = Math.floor(next() * size.height);
       const window: Rect = { x, y, width: 1 + Math.floor(next() * (size.width - x)), height: 1 + Math.floor(next() * (size.height - y)) };
-      const at = firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data);
+      const at = firstDifference(planBilinear(src, size)(window).data, referenceBilinear(src, size, window).data);
       expect({ round, alphaKind, src: [src.width, src.height], size, window, at }).toEqual({ round, alphaKind, src: [src.width, src.height], size, window, at: -1 });
     }
   });
@@ -42,7 +42,7 @@ describe('bilinear WebAssembly kernel', () => {
       }
       const size = { width: 512, height: 4 };
       const window = { x: 0, y: 0, ...size };
-      expect(firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data)).toBe(-1);
+      expect(firstDifference(planBilinear(src, size)(window).data, referenceBilinear(src, size, window).data)).toBe(-1);
     }
   });
 
@@ -50,13 +50,13 @@ describe('bilinear WebAssembly kernel', () => {
     const src = randomOverlay(random(7), 9001, 3, 'edges');
     const size = { width: MAX_PASS_COLUMNS * 2 + 123, height: 5 };
     const window = { x: 17, y: 1, width: size.width - 20, height: 4 };
-    expect(firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data)).toBe(-1);
+    expect(firstDifference(planBilinear(src, size)(window).data, referenceBilinear(src, size, window).data)).toBe(-1);
   });
 
   it(`copies at most ${MAX_PASS_SPAN} source pixels a row per pass, even when shrinking hard`, () => {
     const src = randomOverlay(random(11), MAX_PASS_SPAN * 2 + 5, 2, 'any');
     const size = { width: 5, height: 1 };
     const window = { x: 0, y: 0, ...size };
-    expect(firstDifference(resampleBilinear(src, size, window).data, referenceBilinear(src, size, window).data)).toBe(-1);
+    expect(firstDifference(planBilinear(src, size)(window).data, referenceBilinear(src, size, window).data)).toBe(-1);
   });
 });
