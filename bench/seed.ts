@@ -11,14 +11,19 @@
  * this VM's speed drifts by tens of per cent from second to second. Each round
  * takes the median per job and the median of the per-iteration ratios; the
  * figures printed are the medians over the rounds.
+ * sharp is set up as the server sets it (one libvips thread per render, no
+ * operation cache): the same input buffers repeat here as they never do in
+ * service, and libvips' cache would otherwise serve repeated decodes.
  * Usage: npx tsx bench/seed.ts [rounds=5] [iterations=40]
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { configureSharpForServing } from '../src/http/render.js';
 import { superimpose } from '../src/index.js';
 import { median } from './stats.js';
 
+configureSharpForServing();
 const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
 const rounds = Number(process.argv[2] ?? 5);
 const iterations = Number(process.argv[3] ?? 40);
@@ -71,7 +76,7 @@ async function round(): Promise<Round> {
 const results: Round[] = [];
 for (let r = 0; r < rounds; r++) results.push(await round());
 const list = (xs: number[], digits = 1) => xs.map((x) => x.toFixed(digits)).join(' ');
-console.log(`seed job: ${rounds} rounds x ${iterations} iterations, sharp concurrency ${sharp.concurrency()}, node ${process.version}`);
+console.log(`seed job: ${rounds} rounds x ${iterations} iterations, sharp concurrency ${sharp.concurrency()}, libvips cache off, node ${process.version}`);
 for (const name of names) {
   const perRound = results.map((r) => r.ms[name]);
   console.log(`${name.padEnd(12)} ${median(perRound).toFixed(1)} ms (round medians ${list(perRound)})`);

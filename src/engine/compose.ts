@@ -68,10 +68,11 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
   if (options.rotation % 360 === 0) {
     // Unrotated, every step maps rows to rows: go band by band, so that only
     // a band of the overlay is ever held, and it is still in cache when blended.
-    const bandRows = Math.max(1, Math.floor(BAND_BYTES / (output.width * 4)));
+    const bandRows = Math.max(1, Math.min(output.height, Math.floor(BAND_BYTES / (output.width * 4))));
+    const bandBuffer = new Uint8Array(bandRows * output.width * 4);
     for (let top = 0; top < output.height; top += bandRows) {
       const band = { ...output, y: output.y + top, height: Math.min(bandRows, output.height - top) };
-      const overlay = applyMaskAndOpacity(resize(band), maskAlpha && cropGrey(maskAlpha, band), options.opacity);
+      const overlay = applyMaskAndOpacity(resize(band, bandBuffer), maskAlpha && cropGrey(maskAlpha, band), options.opacity);
       compositeOver(base, overlay, onBase.x, onBase.y + top);
     }
     return base;

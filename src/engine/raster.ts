@@ -17,7 +17,7 @@ export interface Size {
   readonly height: number;
 }
 
-export function rgba(width: number, height: number, data = new Uint8Array(width * height * 4)): Rgba {
+export function rgba(width: number, height: number, data: Uint8Array = new Uint8Array(width * height * 4)): Rgba {
   return { width, height, channels: 4, data };
 }
 
@@ -31,10 +31,10 @@ export interface Rect {
 
 export const wholeOf = (size: Size): Rect => ({ x: 0, y: 0, width: size.width, height: size.height });
 
-/** The rows and columns of `window`, copied out of an RGBA raster. */
-export function cropRgba(image: Rgba, window: Rect): Rgba {
+/** The rows and columns of `window`, copied out of an RGBA raster (into `into` when given). */
+export function cropRgba(image: Rgba, window: Rect, into?: Uint8Array): Rgba {
   if (window.x === 0 && window.y === 0 && window.width === image.width && window.height === image.height) return image;
-  const out = rgba(window.width, window.height);
+  const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
   for (let row = 0; row < window.height; row++) {
     const start = ((window.y + row) * image.width + window.x) * 4;
     out.data.set(image.data.subarray(start, start + window.width * 4), row * window.width * 4);

@@ -76,16 +76,17 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
  * A resampler planned for one source and output size: its tables are built
  * once, and each call computes only `window`, a rectangle of the full output.
  * Each output pixel depends on its own coordinates alone, so a window holds
- * exactly the pixels the whole output would have there.
+ * exactly the pixels the whole output would have there. `into`, when given,
+ * holds the result instead of a new buffer.
  */
-export type WindowResampler = (window: Rect) => Rgba;
+export type WindowResampler = (window: Rect, into?: Uint8Array) => Rgba;
 
 /** Each output pixel is one source pixel, so the whole round trip is a table lookup. */
 export function planNearestExact(src: Rgba, size: Size): WindowResampler {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
-  return (window) => {
-    const out = rgba(window.width, window.height);
+  return (window, into) => {
+    const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
     const dst = out.data;
     const data = src.data;
     let o = 0;
@@ -114,8 +115,8 @@ export function planNearestExact(src: Rgba, size: Size): WindowResampler {
 export function planBilinear(src: Rgba, size: Size): WindowResampler {
   const tx = linearTaps(src.width, size.width);
   const ty = linearTaps(src.height, size.height);
-  return (window) => {
-      const out = rgba(window.width, window.height);
+  return (window, into) => {
+      const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
       bilinearWindow(src, tx, ty, window, out.data);
       return out;
   };
@@ -125,8 +126,8 @@ export function planBilinear(src: Rgba, size: Size): WindowResampler {
 export function planArea(src: Rgba, size: Size): WindowResampler {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
-  return (window) => {
-    const out = rgba(window.width, window.height);
+  return (window, into) => {
+    const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
     const dst = out.data;
     const data = src.data;
     let o = 0;

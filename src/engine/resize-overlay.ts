@@ -7,7 +7,7 @@ import { RESAMPLE_PLANNERS, type ResizeMethod, type WindowResampler } from './re
  * size changes: the round trip itself is not lossless.
  */
 export function planOverlayResize(overlay: Rgba, size: Size, method: ResizeMethod): WindowResampler {
-  if (size.width === overlay.width && size.height === overlay.height) return (window) => cropRgba(overlay, window);
+  if (size.width === overlay.width && size.height === overlay.height) return (window, into) => cropRgba(overlay, window, into);
   return RESAMPLE_PLANNERS[method](overlay, size);
 }
 
