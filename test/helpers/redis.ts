@@ -25,6 +25,8 @@ export async function startTestRedis(): Promise<TestRedis | undefined> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // Refused connections are expected until redis-server listens; connect() rejects on them too.
+  client.on('error', () => {});
   for (let attempt = 0; ; attempt++) {
     try {
       await client.connect();
