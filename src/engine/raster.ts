@@ -21,6 +21,11 @@ export function rgba(width: number, height: number, data: Uint8Array = new Uint8
   return { width, height, channels: 4, data };
 }
 
+/** An RGBA raster of `size`, held in the start of `into` when given, else in a new buffer. */
+export function rgbaIn(size: Size, into: Uint8Array | undefined): Rgba {
+  return rgba(size.width, size.height, into?.subarray(0, size.width * size.height * 4));
+}
+
 /** A rectangle in pixel coordinates. */
 export interface Rect {
   readonly x: number;
@@ -34,7 +39,7 @@ export const wholeOf = (size: Size): Rect => ({ x: 0, y: 0, width: size.width, h
 /** The rows and columns of `window`, copied out of an RGBA raster (into `into` when given). */
 export function cropRgba(image: Rgba, window: Rect, into?: Uint8Array): Rgba {
   if (window.x === 0 && window.y === 0 && window.width === image.width && window.height === image.height) return image;
-  const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
+  const out = rgbaIn(window, into);
   for (let row = 0; row < window.height; row++) {
     const start = ((window.y + row) * image.width + window.x) * 4;
     out.data.set(image.data.subarray(start, start + window.width * 4), row * window.width * 4);

@@ -1,5 +1,5 @@
 import { PREMULTIPLIED, ROUND_TRIP, storeUnpremultiplied, toByte, UNIT } from './premultiplied.js';
-import { rgba, type Rect, type Rgba, type Size } from './raster.js';
+import { rgbaIn, type Rect, type Rgba, type Size } from './raster.js';
 import { bilinearWindow } from './wasm/bilinear.js';
 
 /**
@@ -86,7 +86,7 @@ export function planNearestExact(src: Rgba, size: Size): WindowResampler {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
   return (window, into) => {
-    const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
+    const out = rgbaIn(window, into);
     const dst = out.data;
     const data = src.data;
     let o = 0;
@@ -116,7 +116,7 @@ export function planBilinear(src: Rgba, size: Size): WindowResampler {
   const tx = linearTaps(src.width, size.width);
   const ty = linearTaps(src.height, size.height);
   return (window, into) => {
-      const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
+      const out = rgbaIn(window, into);
       bilinearWindow(src, tx, ty, window, out.data);
       return out;
   };
@@ -127,7 +127,7 @@ export function planArea(src: Rgba, size: Size): WindowResampler {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
   return (window, into) => {
-    const out = rgba(window.width, window.height, into?.subarray(0, window.width * window.height * 4));
+    const out = rgbaIn(window, into);
     const dst = out.data;
     const data = src.data;
     let o = 0;
