@@ -25,6 +25,8 @@ export interface ScratchViews {
   readonly floats: Float32Array;
 }
 
+export const align16 = (offset: number): number => (offset + 15) & ~15;
+
 let kernels: Kernels | undefined;
 
 /**
@@ -45,7 +47,7 @@ export function loadKernels(): Kernels {
   };
   exports.init();
   const { memory } = exports;
-  const scratchStart = (Number(exports.__heap_base.value) + 15) & ~15;
+  const scratchStart = align16(Number(exports.__heap_base.value));
   let views: ScratchViews | undefined;
   kernels = {
     bilinearRow: exports.bilinear_row,
@@ -62,5 +64,3 @@ export function loadKernels(): Kernels {
   };
   return kernels;
 }
-
-export const align16 = (offset: number): number => (offset + 15) & ~15;
