@@ -109,16 +109,17 @@ export function planNearestExact(src: Rgba, size: Size): WindowResampler {
 /**
  * Weights are float32 products λy·λx; each 4-tap sum is taken in double in tap
  * order and rounded to float32 once, then divided by alpha in float32. The
- * inner loop is WebAssembly SIMD (wasm/bilinear.c): the same IEEE operations,
- * about twice as fast as the same arithmetic in JavaScript.
+ * inner loop is WebAssembly SIMD (bilinear_row in wasm/kernels.c, driven by
+ * wasm/bilinear.ts): the same IEEE operations, about twice as fast as
+ * the same arithmetic in JavaScript.
  */
 export function planBilinear(src: Rgba, size: Size): WindowResampler {
   const tx = linearTaps(src.width, size.width);
   const ty = linearTaps(src.height, size.height);
   return (window, into) => {
-      const out = rgbaIn(window, into);
-      bilinearWindow(src, tx, ty, window, out.data);
-      return out;
+    const out = rgbaIn(window, into);
+    bilinearWindow(src, tx, ty, window, out.data);
+    return out;
   };
 }
 
