@@ -9,8 +9,9 @@
  * composes, so that garbage collection, which sharp's decoded buffers
  * trigger at compose()'s first allocations, falls alike on both kinds. It
  * prints compose()'s median time alone and overlapped. On a machine whose two
- * cores are independent, the two are equal. With `--pin` (Linux, needs taskset) the main thread is pinned
- * to CPU 0 and the helper to CPU 1, which rules out the two sharing a core.
+ * cores are independent, the two are equal. With `--pin` (Linux, needs
+ * taskset) the main thread is pinned to CPU 0 and the helper to CPU 1, which
+ * rules out the two sharing a core.
  * Usage: npx tsx bench/thread-overlap.ts [iterations=300] [burn=1] [--pin]
  */
 import { execFileSync } from 'node:child_process';
