@@ -72,7 +72,7 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
     const bandBuffer = new Uint8Array(bandRows * output.width * 4);
     for (let top = 0; top < output.height; top += bandRows) {
       const band = { ...output, y: output.y + top, height: Math.min(bandRows, output.height - top) };
-      const overlay = applyMaskAndOpacity(resize(band, bandBuffer), maskAlpha && cropGrey(maskAlpha, band), options.opacity);
+      const overlay = applyMaskAndOpacity(resize(band, bandBuffer), maskAlpha && cropGrey(maskAlpha, band), options.opacity, bandBuffer);
       compositeOver(base, overlay, onBase.x, onBase.y + top);
     }
     return base;

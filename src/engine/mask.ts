@@ -1,4 +1,4 @@
-import type { Rect, Rgba, Size } from './raster.js';
+import { rgbaIn, type Rect, type Rgba, type Size } from './raster.js';
 
 /** A single-channel 8-bit image. */
 export interface Grey {
@@ -122,10 +122,13 @@ export function resizeBicubicPillow(src: Grey, size: Size): Grey {
 /**
  * Steps 3c and 4 in one, as the reference does them:
  * alpha = floor(a · m / 255 · opacity + 1e-9), with m = 255 where there is no mask.
+ * The result is held in `into` when given (which may already hold the
+ * overlay), else in a new buffer: the overlay itself is never changed.
  */
-export function applyMaskAndOpacity(overlay: Rgba, mask: Grey | undefined, opacity: number): Rgba {
+export function applyMaskAndOpacity(overlay: Rgba, mask: Grey | undefined, opacity: number, into?: Uint8Array): Rgba {
   if (!mask && opacity === 1) return overlay;
-  const data = new Uint8Array(overlay.data);
+  const { data } = rgbaIn(overlay, into);
+  if (data.buffer !== overlay.data.buffer || data.byteOffset !== overlay.data.byteOffset) data.set(overlay.data);
   const m = mask?.data;
   for (let i = 3, p = 0; i < data.length; i += 4, p++) {
     data[i] = Math.floor(((data[i]! * (m ? m[p]! : 255)) / 255) * opacity + 1e-9);
