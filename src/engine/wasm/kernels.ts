@@ -14,6 +14,13 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 export interface Kernels {
   readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
   readonly compositeRow: (src: number, dst: number, count: number, channels: number) => void;
+  readonly premultiplyRgba: (data: number, count: number) => void;
+  readonly unpremultiplyRgba: (data: number, count: number) => void;
+  readonly rotateRow: (
+    src: number, stride: number, left: number, top: number, width: number, height: number,
+    a: number, b: number, c: number, d: number, e: number, f: number,
+    v: number, u0: number, count: number, out: number,
+  ) => void;
   /** Makes `bytes` of scratch memory available from `scratchStart`; returns views, which a later call detaches. */
   reserve(bytes: number): ScratchViews;
   readonly scratchStart: number;
@@ -27,31 +34,47 @@ export interface ScratchViews {
 
 export const align16 = (offset: number): number => (offset + 15) & ~15;
 
-let kernels: Kernels | undefined;
+let module: object | undefined;
+let shared: Kernels | undefined;
 
 /**
- * The compiled kernels (kernels.c), instantiated on first use: 4 KB,
+ * The compiled kernels (kernels.c), instantiated on first use: 6 KB,
  * synchronously. Calls are synchronous, so one scratch area serves every
  * caller in the thread; it grows to the largest pass and never shrinks,
  * which is why the drivers bound their passes.
  */
 export function loadKernels(): Kernels {
-  if (kernels) return kernels;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64')), {});
+  shared ??= instantiateKernels();
+  return shared;
+}
+
+/**
+ * A separate instance with a scratch area of its own, freed with it: for a
+ * pass that needs more memory than the shared area should keep.
+ */
+export function instantiateKernels(): Kernels {
+  module ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
+  const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as {
     memory: WasmMemory;
     __heap_base: { readonly value: number };
     init: () => void;
     bilinear_row: Kernels['bilinearRow'];
     composite_row: Kernels['compositeRow'];
+    premultiply_rgba: Kernels['premultiplyRgba'];
+    unpremultiply_rgba: Kernels['unpremultiplyRgba'];
+    rotate_row: Kernels['rotateRow'];
   };
   exports.init();
   const { memory } = exports;
   const scratchStart = align16(Number(exports.__heap_base.value));
   let views: ScratchViews | undefined;
-  kernels = {
+  return {
     bilinearRow: exports.bilinear_row,
     compositeRow: exports.composite_row,
+    premultiplyRgba: exports.premultiply_rgba,
+    unpremultiplyRgba: exports.unpremultiply_rgba,
+    rotateRow: exports.rotate_row,
     scratchStart,
     reserve(bytes) {
       const needed = scratchStart + bytes;
@@ -62,5 +85,4 @@ export function loadKernels(): Kernels {
       return views;
     },
   };
-  return kernels;
 }

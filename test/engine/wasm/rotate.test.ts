@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { cropRgba, rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
+import { rotatedSize, rotateOverlay, rotationSource } from '../../../src/engine/rotate.js';
+import { loadKernels } from '../../../src/engine/wasm/kernels.js';
+import { firstDifference, random } from '../../helpers/random.js';
+import { referenceRotate } from '../../helpers/rotate-reference.js';
+
+const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
+
+function randomOverlay(next: () => number, width: number, height: number, alphaKind: (typeof ALPHA_KINDS)[number]): Rgba {
+  const image = rgba(width, height);
+  const edges = [0, 1, 2, 127, 128, 253, 254, 255];
+  for (let i = 0; i < image.data.length; i++) {
+    const isAlpha = i % 4 === 3;
+    image.data[i] = !isAlpha || alphaKind === 'any' ? Math.floor(next() * 256) : alphaKind === 'opaque' ? 255 : edges[Math.floor(next() * edges.length)]!;
+  }
+  return image;
+}
+
+/** Rotates `output` of the turned canvas both ways, from just the source it needs. */
+function bothWays(image: Rgba, degrees: number, output: Rect): { kernel: Rgba; reference: Rgba } {
+  const source = rotationSource(image, degrees, output);
+  const part = cropRgba(image, source);
+  const region = { overlay: image, source, output };
+  return { kernel: rotateOverlay(part, degrees, region), reference: referenceRotate(part, degrees, region) };
+}
+
+describe('rotation WebAssembly kernels', () => {
+  it('give the scalar reference bytes on 400 random overlays, angles and output regions', () => {
+    const next = random(20261121);
+    const special = [90, 180, 270, 45, 0.001, 89.999, 359.5, 135, 30];
+    for (let round = 0; round < 400; round++) {
+      const alphaKind = ALPHA_KINDS[round % 3]!;
+      const image = randomOverlay(next, 1 + Math.floor(next() * 40), 1 + Math.floor(next() * 40), alphaKind);
+      const degrees = round % 2 ? special[round % special.length]! : next() * 360;
+      const canvas = rotatedSize(image, degrees);
+      const x = Math.floor(next() * canvas.width);
+      const y = Math.floor(next() * canvas.height);
+      const output = round % 4 === 0 ? { x: 0, y: 0, ...canvas } : { x, y, width: 1 + Math.floor(next() * (canvas.width - x)), height: 1 + Math.floor(next() * (canvas.height - y)) };
+      const { kernel, reference } = bothWays(image, degrees, output);
+      const at = firstDifference(kernel.data, reference.data);
+      expect({ round, alphaKind, size: [image.width, image.height], degrees, output, at }).toEqual({ round, alphaKind, size: [image.width, image.height], degrees, output, at: -1 });
+    }
+  });
+
+  it('give the reference bytes for every colour at every alpha, premultiplied and back', () => {
+    // Pixel (c, a) of a 256x256 image has colour c and alpha a: every pair meets
+    // MULDIV255 and the truncating division, in quarter turns and at 10°.
+    const image = rgba(256, 256);
+    for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) image.data.set([c, 255 - c, c ^ a, a], (a * 256 + c) * 4);
+    for (const degrees of [90, 180, 270, 10]) {
+      const output = { x: 0, y: 0, ...rotatedSize(image, degrees) };
+      const { kernel, reference } = bothWays(image, degrees, output);
+      expect(firstDifference(kernel.data, reference.data), `${degrees}°`).toBe(-1);
+    }
+  });
+
+  it('rotate an overlay too large for the shared scratch area in an instance of its own', () => {
+    const shared = loadKernels();
+    const before = shared.reserve(0).bytes.length;
+    const image = randomOverlay(random(5), 1700, 1300, 'edges'); // 8.8 MB
+    for (const degrees of [17, 90]) {
+      const output = { x: 0, y: 0, ...rotatedSize(image, degrees) };
+      const { kernel, reference } = bothWays(image, degrees, output);
+      expect(firstDifference(kernel.data, reference.data), `${degrees}°`).toBe(-1);
+    }
+    expect(shared.reserve(0).bytes.length).toBe(before);
+  });
+});
