@@ -22,30 +22,6 @@ export function toByte(v: number): number {
   return scaled >= 255 ? 255 : scaled <= 0 ? 0 : scaled | 0;
 }
 
-/**
- * Writes one resampled pixel as bytes: r, g, b are premultiplied sums (any
- * precision; rounded to float32 here), a is the float32 alpha. Colour is
- * float32(c / a) where a > 0, else 0.
- */
-export function storeUnpremultiplied(out: Uint8Array, o: number, r: number, g: number, b: number, a: number): void {
-  if (a === 1) {
-    // The usual case inside an opaque overlay; dividing by 1 changes nothing.
-    out[o] = toByte(Math.fround(r));
-    out[o + 1] = toByte(Math.fround(g));
-    out[o + 2] = toByte(Math.fround(b));
-    out[o + 3] = 255;
-    return;
-  }
-  out[o + 3] = toByte(a);
-  if (a > 0) {
-    out[o] = toByte(Math.fround(Math.fround(r) / a));
-    out[o + 1] = toByte(Math.fround(Math.fround(g) / a));
-    out[o + 2] = toByte(Math.fround(Math.fround(b) / a));
-  } else {
-    out[o] = out[o + 1] = out[o + 2] = 0;
-  }
-}
-
 /** The byte a single source pixel comes back as after the premultiplied round trip, at index a·256 + c. */
 export const ROUND_TRIP = (() => {
   const table = new Uint8Array(256 * 256);

@@ -1,5 +1,6 @@
-import { PREMULTIPLIED, ROUND_TRIP, storeUnpremultiplied, toByte, UNIT } from './premultiplied.js';
+import { ROUND_TRIP, toByte, UNIT } from './premultiplied.js';
 import { rgbaIn, type Rect, type Rgba, type Size } from './raster.js';
+import { areaWindow } from './wasm/area.js';
 import { bilinearWindow } from './wasm/bilinear.js';
 
 /**
@@ -123,41 +124,18 @@ export function planBilinear(src: Rgba, size: Size): WindowResampler {
   };
 }
 
-/** Sums each window in float32 in row order, then divides by its height and then by its width. */
+/**
+ * Sums each window in float32, row by row and left to right, then divides by
+ * its height and then by its width. The loops are WebAssembly SIMD (area_add_row
+ * and area_store in wasm/kernels.c, driven by wasm/area.ts), one float32 lane
+ * per channel: the same IEEE operations as the scalar arithmetic.
+ */
 export function planArea(src: Rgba, size: Size): WindowResampler {
   const wx = areaWindows(src.width, size.width);
   const wy = areaWindows(src.height, size.height);
   return (window, into) => {
     const out = rgbaIn(window, into);
-    const dst = out.data;
-    const data = src.data;
-    let o = 0;
-    for (let y = window.y; y < window.y + window.height; y++) {
-      const y0 = wy.start[y]!;
-      const y1 = wy.end[y]!;
-      const kh = y1 - y0;
-      for (let x = window.x; x < window.x + window.width; x++, o += 4) {
-        const x0 = wx.start[x]!;
-        const x1 = wx.end[x]!;
-        const kw = x1 - x0;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let iy = y0; iy < y1; iy++) {
-          let p = (iy * src.width + x0) << 2;
-          for (let ix = x0; ix < x1; ix++, p += 4) {
-            const a = data[p + 3]!;
-            const h = a << 8;
-            s0 = f32(s0 + PREMULTIPLIED[h | data[p]!]!);
-            s1 = f32(s1 + PREMULTIPLIED[h | data[p + 1]!]!);
-            s2 = f32(s2 + PREMULTIPLIED[h | data[p + 2]!]!);
-            s3 = f32(s3 + UNIT[a]!);
-          }
-        }
-        storeUnpremultiplied(dst, o, f32(s0 / kh) / kw, f32(s1 / kh) / kw, f32(s2 / kh) / kw, f32(f32(s3 / kh) / kw));
-      }
-    }
+    areaWindow(src, wx, wy, window, out.data);
     return out;
   };
 }

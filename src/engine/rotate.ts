@@ -1,5 +1,5 @@
 import { rgba, wholeOf, type Rect, type Rgba, type Size } from './raster.js';
-import { align16, instantiateKernels, loadKernels, type Kernels } from './wasm/kernels.js';
+import { align16, kernelsFor } from './wasm/kernels.js';
 
 /** Python's round(x, 15), correctly rounded as CPython does it. */
 const round15 = (x: number): number => Number(x.toFixed(15));
@@ -41,14 +41,6 @@ export function rotatedSize(size: Size, degrees: number): Size {
   if (angle % 90 === 0) return { width: size.height, height: size.width };
   return rotationGeometry(size, angle).size;
 }
-
-/**
- * Kernel memory a rotation may take from the shared scratch area, which never
- * shrinks; a larger one gets an instance of its own, freed with it.
- */
-const SHARED_SCRATCH_BYTES = 8 << 20;
-
-const kernelsFor = (bytes: number): Kernels => (bytes <= SHARED_SCRATCH_BYTES ? loadKernels() : instantiateKernels());
 
 /**
  * A part of the rotation to compute: `output` is a rectangle of the turned

@@ -1,8 +1,32 @@
-import { PREMULTIPLIED, storeUnpremultiplied, UNIT } from '../../src/engine/premultiplied.js';
+import { PREMULTIPLIED, toByte, UNIT } from '../../src/engine/premultiplied.js';
 import { linearTaps } from '../../src/engine/resample.js';
 import { rgba, type Rect, type Rgba, type Size } from '../../src/engine/raster.js';
 
 const f32 = Math.fround;
+
+/**
+ * Writes one resampled pixel as bytes: r, g, b are premultiplied sums (any
+ * precision; rounded to float32 here), a is the float32 alpha. Colour is
+ * float32(c / a) where a > 0, else 0.
+ */
+export function storeUnpremultiplied(out: Uint8Array, o: number, r: number, g: number, b: number, a: number): void {
+  if (a === 1) {
+    // The usual case inside an opaque overlay; dividing by 1 changes nothing.
+    out[o] = toByte(Math.fround(r));
+    out[o + 1] = toByte(Math.fround(g));
+    out[o + 2] = toByte(Math.fround(b));
+    out[o + 3] = 255;
+    return;
+  }
+  out[o + 3] = toByte(a);
+  if (a > 0) {
+    out[o] = toByte(Math.fround(Math.fround(r) / a));
+    out[o + 1] = toByte(Math.fround(Math.fround(g) / a));
+    out[o + 2] = toByte(Math.fround(Math.fround(b) / a));
+  } else {
+    out[o] = out[o + 1] = out[o + 2] = 0;
+  }
+}
 
 /**
  * The bilinear arithmetic in plain JavaScript, one scalar at a time: the

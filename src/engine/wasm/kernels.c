@@ -52,6 +52,19 @@ static inline void add_opaque_tap(v128_t *low, v128_t *high, const uint8_t *pixe
   *high = wasm_f64x2_add(*high, wasm_f64x2_mul(ba, w));
 }
 
+/* Colour divided by alpha unless alpha is 1, then trunc(float32(255·v)) clipped to 0–255, as toByte. */
+static inline void store_unpremultiplied(v128_t value, uint8_t *out) {
+  if (wasm_f32x4_extract_lane(value, 3) != 1.0f) {
+    /* Alpha 0 comes with colour 0, and 0/0 truncates to 0 below. */
+    v128_t alpha = wasm_i32x4_shuffle(value, value, 3, 3, 3, 3);
+    value = wasm_i32x4_shuffle(wasm_f32x4_div(value, alpha), value, 0, 1, 2, 7);
+  }
+  /* trunc_sat then the saturating narrows clip to 0–255. */
+  v128_t ints = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_mul(value, wasm_f32x4_splat(255.0f)));
+  v128_t shorts = wasm_i16x8_narrow_i32x4(ints, ints);
+  wasm_v128_store32_lane(out, wasm_u8x16_narrow_i16x8(shorts, shorts), 0);
+}
+
 /*
  * row0, row1: the two source rows (RGBA bytes); x0, x1: byte offsets of each
  * output column's left and right taps in them; wx0, wx1, wy0, wy1: float32
@@ -60,7 +73,6 @@ static inline void add_opaque_tap(v128_t *low, v128_t *high, const uint8_t *pixe
 void bilinear_row(const uint8_t *row0, const uint8_t *row1, float wy0, float wy1,
                   const int32_t *x0, const int32_t *x1, const float *wx0, const float *wx1,
                   int32_t count, uint8_t *out) {
-  const v128_t to_byte_scale = wasm_f32x4_splat(255.0f);
   for (int32_t i = 0; i < count; i++, out += 4) {
     const uint8_t *p00 = row0 + x0[i], *p01 = row0 + x1[i], *p10 = row1 + x0[i], *p11 = row1 + x1[i];
     const float w00 = wy0 * wx0[i], w01 = wy0 * wx1[i], w10 = wy1 * wx0[i], w11 = wy1 * wx1[i];
@@ -77,16 +89,30 @@ void bilinear_row(const uint8_t *row0, const uint8_t *row1, float wy0, float wy1
       add_tap(&low, &high, premultiplied(p10), w10);
       add_tap(&low, &high, premultiplied(p11), w11);
     }
-    v128_t value = wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high), 0, 1, 4, 5);
-    if (wasm_f32x4_extract_lane(value, 3) != 1.0f) {
-      /* Colour / alpha, alpha kept. Alpha 0 comes with colour 0, and 0/0 truncates to 0 below. */
-      v128_t alpha = wasm_i32x4_shuffle(value, value, 3, 3, 3, 3);
-      value = wasm_i32x4_shuffle(wasm_f32x4_div(value, alpha), value, 0, 1, 2, 7);
-    }
-    /* trunc_sat then the saturating narrows clip to 0–255, as toByte does. */
-    v128_t ints = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_mul(value, to_byte_scale));
-    v128_t shorts = wasm_i16x8_narrow_i32x4(ints, ints);
-    wasm_v128_store32_lane(out, wasm_u8x16_narrow_i16x8(shorts, shorts), 0);
+    store_unpremultiplied(wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high), 0, 1, 4, 5), out);
+  }
+}
+
+/*
+ * area (adaptive average pooling), torch 1.13's numbers: each window summed
+ * in float32, source row by source row and left to right, then divided by its
+ * height and then by its width. area_add_row adds one source row (RGBA
+ * bytes) to every output column's running sums; x0, x1: byte offsets of each
+ * column's window in it.
+ */
+void area_add_row(const uint8_t *row, const int32_t *x0, const int32_t *x1, int32_t count, float *sums) {
+  for (int32_t i = 0; i < count; i++, sums += 4) {
+    v128_t sum = wasm_v128_load(sums);
+    for (const uint8_t *p = row + x0[i], *end = row + x1[i]; p < end; p += 4) sum = wasm_f32x4_add(sum, premultiplied(p));
+    wasm_v128_store(sums, sum);
+  }
+}
+
+/* The sums of one output row, divided by the window's height kh and each column's width kw, as bytes. */
+void area_store(const float *sums, float kh, const float *kw, int32_t count, uint8_t *out) {
+  const v128_t height = wasm_f32x4_splat(kh);
+  for (int32_t i = 0; i < count; i++, sums += 4, out += 4) {
+    store_unpremultiplied(wasm_f32x4_div(wasm_f32x4_div(wasm_v128_load(sums), height), wasm_f32x4_splat(kw[i])), out);
   }
 }
 

@@ -14,6 +14,8 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 export interface Kernels {
   readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
   readonly compositeRow: (src: number, dst: number, count: number, channels: number) => void;
+  readonly areaAddRow: (row: number, x0: number, x1: number, count: number, sums: number) => void;
+  readonly areaStore: (sums: number, kh: number, kw: number, count: number, out: number) => void;
   readonly premultiplyRgba: (data: number, count: number) => void;
   readonly unpremultiplyRgba: (data: number, count: number) => void;
   readonly rotateRow: (
@@ -48,6 +50,12 @@ export function loadKernels(): Kernels {
   return shared;
 }
 
+/** Scratch bytes a pass may take from the shared area, which never shrinks. */
+export const SHARED_SCRATCH_BYTES = 8 << 20;
+
+/** The shared kernels for a pass of up to SHARED_SCRATCH_BYTES, else an instance of its own, freed with it. */
+export const kernelsFor = (bytes: number): Kernels => (bytes <= SHARED_SCRATCH_BYTES ? loadKernels() : instantiateKernels());
+
 /**
  * A separate instance with a scratch area of its own, freed with it: for a
  * pass that needs more memory than the shared area should keep.
@@ -61,6 +69,8 @@ export function instantiateKernels(): Kernels {
     init: () => void;
     bilinear_row: Kernels['bilinearRow'];
     composite_row: Kernels['compositeRow'];
+    area_add_row: Kernels['areaAddRow'];
+    area_store: Kernels['areaStore'];
     premultiply_rgba: Kernels['premultiplyRgba'];
     unpremultiply_rgba: Kernels['unpremultiplyRgba'];
     rotate_row: Kernels['rotateRow'];
@@ -72,6 +82,8 @@ export function instantiateKernels(): Kernels {
   return {
     bilinearRow: exports.bilinear_row,
     compositeRow: exports.composite_row,
+    areaAddRow: exports.area_add_row,
+    areaStore: exports.area_store,
     premultiplyRgba: exports.premultiply_rgba,
     unpremultiplyRgba: exports.unpremultiply_rgba,
     rotateRow: exports.rotate_row,
