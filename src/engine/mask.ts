@@ -1,4 +1,5 @@
 import { rgbaIn, type Rect, type Rgba, type Size } from './raster.js';
+import { align16, kernelsFor } from './wasm/kernels.js';
 
 /** A single-channel 8-bit image. */
 export interface Grey {
@@ -7,30 +8,19 @@ export interface Grey {
   readonly data: Uint8Array;
 }
 
-/** Pillow's ((x >> 8) + x) >> 8: division by 255 for the ranges used here. */
-const shiftDiv255 = (x: number): number => ((x >>> 8) + x) >>> 8;
-
 /**
  * Step 3a: flattens alpha onto black (Pillow's alpha_composite over opaque black),
  * then takes ITU-R 601 luma with Pillow's fixed point: (19595 R + 38470 G + 7471 B + 0x8000) >> 16.
+ * WebAssembly SIMD (mask_luma in wasm/kernels.c), integer arithmetic throughout.
  */
 export function maskLuma(mask: Rgba): Grey {
-  const src = mask.data;
-  const out = new Uint8Array(mask.width * mask.height);
-  for (let i = 0, p = 0; p < out.length; i += 4, p++) {
-    const a = src[i + 3]!;
-    let r = src[i]!, g = src[i + 1]!, b = src[i + 2]!;
-    if (a === 0) {
-      r = g = b = 0;
-    } else if (a !== 255) {
-      // Over opaque black, coef1 = a · 128 (7 bits of precision) and the black term is 0.
-      r = shiftDiv255(r * a * 128 + (0x80 << 7)) >>> 7;
-      g = shiftDiv255(g * a * 128 + (0x80 << 7)) >>> 7;
-      b = shiftDiv255(b * a * 128 + (0x80 << 7)) >>> 7;
-    }
-    out[p] = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
-  }
-  return { width: mask.width, height: mask.height, data: out };
+  const pixels = mask.width * mask.height;
+  const kernels = kernelsFor(pixels * 5);
+  const { bytes } = kernels.reserve(pixels * 5);
+  const grey = kernels.scratchStart + pixels * 4;
+  bytes.set(mask.data, kernels.scratchStart);
+  kernels.maskLuma(kernels.scratchStart, pixels, grey);
+  return { width: mask.width, height: mask.height, data: bytes.slice(grey, grey + pixels) };
 }
 
 const PRECISION_BITS = 32 - 8 - 2;
@@ -44,20 +34,22 @@ function bicubic(x: number): number {
   return 0;
 }
 
-interface FixedPointTaps {
-  readonly taps: number;
+export interface FixedPointTaps {
+  /** Coefficients held per output: the most taps any has, rounded up to 4 for the kernel; zero past each count. */
+  readonly stride: number;
   readonly bounds: Int32Array; // per output: first source index, count
-  readonly weights: Int32Array; // per output: `taps` fixed-point coefficients
+  readonly weights: Int32Array; // per output: `stride` fixed-point coefficients
 }
 
 /** Pillow's precompute_coeffs + normalize_coeffs_8bpc for one axis (support 2, antialiased when shrinking). */
-function fixedPointTaps(inSize: number, outSize: number): FixedPointTaps {
+export function fixedPointTaps(inSize: number, outSize: number): FixedPointTaps {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = 2 * filterScale;
   const taps = Math.ceil(support) * 2 + 1;
+  const stride = (taps + 3) & ~3;
   const bounds = new Int32Array(outSize * 2);
-  const weights = new Int32Array(outSize * taps);
+  const weights = new Int32Array(outSize * stride);
   const k = new Float64Array(taps);
   for (let i = 0; i < outSize; i++) {
     const center = (i + 0.5) * scale;
@@ -73,42 +65,42 @@ function fixedPointTaps(inSize: number, outSize: number): FixedPointTaps {
     for (let x = 0; x < count; x++) {
       const w = sum !== 0 ? k[x]! / sum : k[x]!;
       const fixed = w * (1 << PRECISION_BITS);
-      weights[i * taps + x] = w < 0 ? Math.trunc(-0.5 + fixed) : Math.trunc(0.5 + fixed);
+      weights[i * stride + x] = w < 0 ? Math.trunc(-0.5 + fixed) : Math.trunc(0.5 + fixed);
     }
     bounds[i * 2] = xmin;
     bounds[i * 2 + 1] = count;
   }
-  return { taps, bounds, weights };
+  return { stride, bounds, weights };
 }
 
-function clip8(v: number): number {
-  if (v >= 1 << PRECISION_BITS << 8) return 255;
-  if (v <= 0) return 0;
-  return v >> PRECISION_BITS;
-}
-
+/**
+ * One pass of Pillow's fixed-point resize, along rows (horizontal) or columns.
+ * The sums are WebAssembly SIMD (resample_horizontal and resample_vertical in
+ * wasm/kernels.c): whole numbers, so the same bytes in any order. The image,
+ * its tables and the result go into the kernel's memory whole, in an instance
+ * of their own when large.
+ */
 function resizeAxis(src: Grey, outSize: number, horizontal: boolean): Grey {
-  const inSize = horizontal ? src.width : src.height;
-  const { taps, bounds, weights } = fixedPointTaps(inSize, outSize);
+  const { stride, bounds, weights } = fixedPointTaps(horizontal ? src.width : src.height, outSize);
   const width = horizontal ? outSize : src.width;
   const height = horizontal ? src.height : outSize;
-  const out = new Uint8Array(width * height);
-  const data = src.data;
-  // Stride between neighbouring taps, and between lines across the axis.
-  const step = horizontal ? 1 : src.width;
-  const lines = horizontal ? src.height : src.width;
-  const lineStride = horizontal ? src.width : 1;
-  for (let line = 0; line < lines; line++) {
-    for (let i = 0; i < outSize; i++) {
-      const first = bounds[i * 2]!;
-      const count = bounds[i * 2 + 1]!;
-      let acc = 1 << (PRECISION_BITS - 1);
-      let p = line * lineStride + first * step;
-      for (let t = 0; t < count; t++, p += step) acc += data[p]! * weights[i * taps + t]!;
-      out[horizontal ? line * width + i : i * width + line] = clip8(acc);
-    }
+  const offsets = { bounds: 0, weights: align16(bounds.length * 4), input: 0, output: 0, end: 0 };
+  offsets.input = align16(offsets.weights + weights.length * 4);
+  // Taps are read four at a time: up to 3 bytes past a row's last tap, with zero coefficients.
+  offsets.output = align16(offsets.input + src.data.length + 16);
+  offsets.end = offsets.output + width * height;
+  const kernels = kernelsFor(offsets.end);
+  const { bytes, ints } = kernels.reserve(offsets.end);
+  const at = (offset: number) => kernels.scratchStart + offset;
+  ints.set(bounds, at(offsets.bounds) >> 2);
+  ints.set(weights, at(offsets.weights) >> 2);
+  bytes.set(src.data, at(offsets.input));
+  if (horizontal) {
+    kernels.resampleHorizontal(at(offsets.input), src.width, src.height, at(offsets.output), width, at(offsets.bounds), at(offsets.weights), stride);
+  } else {
+    kernels.resampleVertical(at(offsets.input), src.width, at(offsets.output), height, at(offsets.bounds), at(offsets.weights), stride);
   }
-  return { width, height, data: out };
+  return { width, height, data: bytes.slice(at(offsets.output), at(offsets.end)) };
 }
 
 /** Step 3b: Pillow's `resize(size, BICUBIC)` on an "L" image: horizontal pass, then vertical, fixed point. */

@@ -19,8 +19,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'wasm-'));
 const wasm = join(scratch, 'kernels.wasm');
 try {
   execFileSync('clang', [
-    '--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-ffp-contract=off',
-    '-Wl,--no-entry', '-Wl,--export=init', '-Wl,--export=bilinear_row', '-Wl,--export=composite_row', '-Wl,--export=premultiply_rgba', '-Wl,--export=unpremultiply_rgba', '-Wl,--export=rotate_row', '-Wl,--export=area_add_row', '-Wl,--export=area_store', '-Wl,--export=__heap_base', '-Wl,--strip-all',
+    '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-ffp-contract=off',
+    '-Wl,--no-entry', '-Wl,--export=init', '-Wl,--export=bilinear_row', '-Wl,--export=composite_row', '-Wl,--export=premultiply_rgba', '-Wl,--export=unpremultiply_rgba', '-Wl,--export=rotate_row', '-Wl,--export=area_add_row', '-Wl,--export=area_store', '-Wl,--export=resample_horizontal', '-Wl,--export=resample_vertical', '-Wl,--export=mask_luma', '-Wl,--export=__heap_base', '-Wl,--strip-all',
     '-o', wasm, source,
   ], { stdio: 'inherit' });
   const bytes = readFileSync(wasm);

@@ -298,3 +298,106 @@ void rotate_row(const uint8_t *src, int32_t stride, int32_t left, int32_t top, i
     unpremultiply_pixel(out);
   }
 }
+
+/*
+ * Step 3a, Pillow 9.4's mask to "L": alpha flattened onto opaque black
+ * (alpha_composite's arithmetic with 7 bits of precision, where black adds
+ * nothing), then ITU-R 601 luma (19595 R + 38470 G + 7471 B + 2^15) >> 16.
+ * Four RGBA pixels at a time, each channel in 32-bit lanes.
+ */
+static inline v128_t over_black(v128_t c, v128_t a, v128_t opaque) {
+  const v128_t t = wasm_i32x4_add(wasm_i32x4_shl(wasm_i32x4_mul(c, a), 7), wasm_i32x4_splat(0x80 << 7));
+  const v128_t v = wasm_u32x4_shr(wasm_u32x4_shr(wasm_i32x4_add(wasm_u32x4_shr(t, 8), t), 8), 7);
+  return wasm_v128_bitselect(c, v, opaque);
+}
+
+void mask_luma(const uint8_t *rgba, int32_t count, uint8_t *out) {
+  const v128_t red = wasm_i8x16_make(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1);
+  const v128_t green = wasm_i8x16_make(1, -1, -1, -1, 5, -1, -1, -1, 9, -1, -1, -1, 13, -1, -1, -1);
+  const v128_t blue = wasm_i8x16_make(2, -1, -1, -1, 6, -1, -1, -1, 10, -1, -1, -1, 14, -1, -1, -1);
+  const v128_t alpha = wasm_i8x16_make(3, -1, -1, -1, 7, -1, -1, -1, 11, -1, -1, -1, 15, -1, -1, -1);
+  int32_t i = 0;
+  for (; i + 4 <= count; i += 4, rgba += 16, out += 4) {
+    const v128_t pixels = wasm_v128_load(rgba);
+    const v128_t a = wasm_i8x16_swizzle(pixels, alpha);
+    const v128_t opaque = wasm_i32x4_eq(a, wasm_i32x4_splat(255));
+    const v128_t r = over_black(wasm_i8x16_swizzle(pixels, red), a, opaque);
+    const v128_t g = over_black(wasm_i8x16_swizzle(pixels, green), a, opaque);
+    const v128_t b = over_black(wasm_i8x16_swizzle(pixels, blue), a, opaque);
+    v128_t luma = wasm_i32x4_add(wasm_i32x4_mul(r, wasm_i32x4_splat(19595)), wasm_i32x4_mul(g, wasm_i32x4_splat(38470)));
+    luma = wasm_u32x4_shr(wasm_i32x4_add(wasm_i32x4_add(luma, wasm_i32x4_mul(b, wasm_i32x4_splat(7471))), wasm_i32x4_splat(0x8000)), 16);
+    const v128_t shorts = wasm_i16x8_narrow_i32x4(luma, luma);
+    wasm_v128_store32_lane(out, wasm_u8x16_narrow_i16x8(shorts, shorts), 0);
+  }
+  for (; i < count; i++, rgba += 4, out++) {
+    const uint32_t a = rgba[3];
+    uint32_t c[3];
+    for (int k = 0; k < 3; k++) {
+      const uint32_t t = rgba[k] * a * 128 + (0x80 << 7);
+      c[k] = a == 255 ? rgba[k] : shift_div255(t) >> 7;
+    }
+    *out = (uint8_t)((c[0] * 19595 + c[1] * 38470 + c[2] * 7471 + 0x8000) >> 16);
+  }
+}
+
+/*
+ * Step 3b, Pillow 9.4's fixed-point resize of the "L" mask (ImagingResample,
+ * 8 bpc): each output is 2^21 plus the sum of its taps' pixel · coefficient,
+ * then clip8: the sum shifted right by 22 and clipped to 0–255. The sums are
+ * whole numbers under 2^31, so their order does not matter.
+ * bounds: per output, the first tap and the tap count; weights: per output,
+ * `stride` coefficients (a multiple of 4, zero past the count). `in` has 16
+ * readable bytes past its end, which meet only zero coefficients.
+ */
+#define FIXED_HALF (1 << 21)
+
+static inline int32_t clip8(int32_t v) {
+  v >>= 22;
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+void resample_horizontal(const uint8_t *in, int32_t in_width, int32_t rows, uint8_t *out, int32_t out_width,
+                         const int32_t *bounds, const int32_t *weights, int32_t stride) {
+  for (int32_t y = 0; y < rows; y++, in += in_width) {
+    for (int32_t i = 0; i < out_width; i++, out++) {
+      const uint8_t *p = in + bounds[2 * i];
+      const int32_t *k = weights + i * stride;
+      v128_t acc = wasm_i32x4_splat(0);
+      for (int32_t t = 0; t < bounds[2 * i + 1]; t += 4) {
+        const v128_t pixels = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(p + t)));
+        acc = wasm_i32x4_add(acc, wasm_i32x4_mul(pixels, wasm_v128_load(k + t)));
+      }
+      acc = wasm_i32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));
+      acc = wasm_i32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));
+      *out = (uint8_t)clip8(FIXED_HALF + wasm_i32x4_extract_lane(acc, 0));
+    }
+  }
+}
+
+/* Eight columns at a time: two lanes of sums per four. */
+void resample_vertical(const uint8_t *in, int32_t width, uint8_t *out, int32_t out_height,
+                       const int32_t *bounds, const int32_t *weights, int32_t stride) {
+  for (int32_t i = 0; i < out_height; i++) {
+    const uint8_t *first = in + bounds[2 * i] * width;
+    const int32_t count = bounds[2 * i + 1];
+    const int32_t *k = weights + i * stride;
+    int32_t x = 0;
+    for (; x + 8 <= width; x += 8, out += 8) {
+      v128_t low = wasm_i32x4_splat(FIXED_HALF), high = low;
+      const uint8_t *p = first + x;
+      for (int32_t t = 0; t < count; t++, p += width) {
+        const v128_t pixels = wasm_u16x8_load8x8(p);
+        const v128_t w = wasm_i32x4_splat(k[t]);
+        low = wasm_i32x4_add(low, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(pixels), w));
+        high = wasm_i32x4_add(high, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(pixels), w));
+      }
+      const v128_t shorts = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(low, 22), wasm_i32x4_shr(high, 22));
+      wasm_v128_store64_lane(out, wasm_u8x16_narrow_i16x8(shorts, shorts), 0);
+    }
+    for (; x < width; x++, out++) {
+      int32_t acc = FIXED_HALF;
+      for (int32_t t = 0; t < count; t++) acc += first[t * width + x] * k[t];
+      *out = (uint8_t)clip8(acc);
+    }
+  }
+}

@@ -16,6 +16,9 @@ export interface Kernels {
   readonly compositeRow: (src: number, dst: number, count: number, channels: number) => void;
   readonly areaAddRow: (row: number, x0: number, x1: number, count: number, sums: number) => void;
   readonly areaStore: (sums: number, kh: number, kw: number, count: number, out: number) => void;
+  readonly maskLuma: (rgba: number, count: number, grey: number) => void;
+  readonly resampleHorizontal: (input: number, inWidth: number, rows: number, output: number, outWidth: number, bounds: number, weights: number, stride: number) => void;
+  readonly resampleVertical: (input: number, width: number, output: number, outHeight: number, bounds: number, weights: number, stride: number) => void;
   readonly premultiplyRgba: (data: number, count: number) => void;
   readonly unpremultiplyRgba: (data: number, count: number) => void;
   readonly rotateRow: (
@@ -40,7 +43,7 @@ let module: object | undefined;
 let shared: Kernels | undefined;
 
 /**
- * The compiled kernels (kernels.c), instantiated on first use: 6 KB,
+ * The compiled kernels (kernels.c), instantiated on first use: 10 KB,
  * synchronously. Calls are synchronous, so one scratch area serves every
  * caller in the thread; it grows to the largest pass and never shrinks,
  * which is why the drivers bound their passes.
@@ -71,6 +74,9 @@ export function instantiateKernels(): Kernels {
     composite_row: Kernels['compositeRow'];
     area_add_row: Kernels['areaAddRow'];
     area_store: Kernels['areaStore'];
+    mask_luma: Kernels['maskLuma'];
+    resample_horizontal: Kernels['resampleHorizontal'];
+    resample_vertical: Kernels['resampleVertical'];
     premultiply_rgba: Kernels['premultiplyRgba'];
     unpremultiply_rgba: Kernels['unpremultiplyRgba'];
     rotate_row: Kernels['rotateRow'];
@@ -84,6 +90,9 @@ export function instantiateKernels(): Kernels {
     compositeRow: exports.composite_row,
     areaAddRow: exports.area_add_row,
     areaStore: exports.area_store,
+    maskLuma: exports.mask_luma,
+    resampleHorizontal: exports.resample_horizontal,
+    resampleVertical: exports.resample_vertical,
     premultiplyRgba: exports.premultiply_rgba,
     unpremultiplyRgba: exports.unpremultiply_rgba,
     rotateRow: exports.rotate_row,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cropRgba, rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../../../src/engine/rotate.js';
-import { loadKernels } from '../../../src/engine/wasm/kernels.js';
+import { loadKernels, SHARED_SCRATCH_BYTES } from '../../../src/engine/wasm/kernels.js';
 import { firstDifference, random } from '../../helpers/random.js';
 import { referenceRotate } from '../../helpers/rotate-reference.js';
 
@@ -57,13 +57,13 @@ describe('rotation WebAssembly kernels', () => {
 
   it('rotate an overlay too large for the shared scratch area in an instance of its own', () => {
     const shared = loadKernels();
-    const before = shared.reserve(0).bytes.length;
     const image = randomOverlay(random(5), 1700, 1300, 'edges'); // 8.8 MB
     for (const degrees of [17, 90]) {
       const output = { x: 0, y: 0, ...rotatedSize(image, degrees) };
       const { kernel, reference } = bothWays(image, degrees, output);
       expect(firstDifference(kernel.data, reference.data), `${degrees}°`).toBe(-1);
     }
-    expect(shared.reserve(0).bytes.length).toBe(before);
+    // The shared area never grows past its budget (in whole 64 KiB pages).
+    expect(shared.reserve(0).bytes.length).toBeLessThanOrEqual(Math.ceil((shared.scratchStart + SHARED_SCRATCH_BYTES) / 65536) * 65536);
   });
 });
