@@ -4,15 +4,18 @@
  * Each iteration runs both back to back, in alternating order, on the same
  * input; the speed-up is the median of the per-iteration ratios. Cases:
  * - step 2, area: the seed overlay (1280x960) to 512x384, as the seed job at 0.4;
+ * - step 3, a 1280x960 mask: its luma, and its resize to 512x384;
  * - step 5, rotation: the scaling script's rotated 1x point (1280x960 at 30°,
  *   the 1024² of the canvas that lands on the base, from the source it needs),
  *   a 320x240 logo at 12°, and the 1280x960 overlay turned by 90°.
  * Usage: npx tsx bench/kernels.ts [iterations=30]
  */
+import { maskLuma, resizeBicubicPillow } from '../src/engine/mask.js';
 import { cropRgba, rgba, type Rect, type Rgba } from '../src/engine/raster.js';
 import { planArea } from '../src/engine/resample.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../src/engine/rotate.js';
 import { referenceArea } from '../test/helpers/area-reference.js';
+import { referenceMaskLuma, referenceResizeBicubicPillow } from '../test/helpers/mask-reference.js';
 import { referenceRotate } from '../test/helpers/rotate-reference.js';
 import { median } from './stats.js';
 
@@ -40,8 +43,12 @@ function area(image: Rgba, width: number, height: number): [() => unknown, () =>
 }
 
 const seedOverlay = overlay(1280, 960);
+const maskGrey = maskLuma(seedOverlay);
+const maskSize = { width: 512, height: 384 };
 const cases: [string, [() => unknown, () => unknown]][] = [
   ['area, 1280x960 to 512x384', area(seedOverlay, 512, 384)],
+  ['mask luma, 1280x960', [() => maskLuma(seedOverlay), () => referenceMaskLuma(seedOverlay)]],
+  ['mask resize, 1280x960 to 512x384', [() => resizeBicubicPillow(maskGrey, maskSize), () => referenceResizeBicubicPillow(maskGrey, maskSize)]],
   ['rotation, 1280x960 at 30°, 1024² of it', rotation(seedOverlay, 30, { x: 0, y: 0, width: 1024, height: 1024 })],
   ['rotation, 320x240 at 12°, whole', rotation(overlay(320, 240), 12)],
   ['rotation, 1280x960 at 90°, whole', rotation(seedOverlay, 90)],
