@@ -46,7 +46,8 @@ let shared: Kernels | undefined;
  * The compiled kernels (kernels.c), instantiated on first use: 10 KB,
  * synchronously. Calls are synchronous, so one scratch area serves every
  * caller in the thread; it grows to the largest pass and never shrinks,
- * which is why the drivers bound their passes.
+ * which is why the drivers bound their passes or, through kernelsFor, take
+ * an instance of their own.
  */
 export function loadKernels(): Kernels {
   shared ??= instantiateKernels();
