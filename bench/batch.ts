@@ -12,16 +12,15 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { superimpose, type SuperimposeRequest } from '../src/index.js';
 import { DecodedImageCache } from '../src/decoded-cache.js';
+import { goldenPath as golden } from './inputs.js';
 import { median } from './stats.js';
 
 const n = Number(process.argv[2] ?? 100);
 const concurrency = Number(process.argv[3] ?? 2);
 const dir = await mkdtemp(join(tmpdir(), 'superimpose-bench-'));
-const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
 
 // N distinct logos (hue-shifted test patterns) and N distinct bases (tinted flowers photos), written as files.
 const logos: string[] = [];

@@ -5,26 +5,15 @@
  * p50/p99, errors and the server's peak RSS.
  * Usage: npm run build && npx tsx bench/load.ts [connections=8] [seconds=20] [runs=1]
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { seedJob } from './inputs.js';
 import { startServer } from './server-process.js';
 import { median } from './stats.js';
 
 const connections = Number(process.argv[2] ?? 8);
 const duration = Number(process.argv[3] ?? 20);
 const runs = Number(process.argv[4] ?? 1);
-const input = (name: string) => readFileSync(fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url))).toString('base64');
-const body = JSON.stringify({
-  base_image: input('square-1024.jpg'),
-  overlay_image: input('test-pattern.png'),
-  rescale_factor: 0.4,
-  resize_method: 'bilinear',
-  x_offset: 320,
-  y_offset: 620,
-  image_format: 'jpeg',
-  image_quality: 95,
-});
+const body = JSON.stringify({ ...seedJob('base64'), image_format: 'jpeg', image_quality: 95 });
 
 interface Run {
   rps: number;

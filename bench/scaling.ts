@@ -5,16 +5,14 @@
  *   rotated, so most of a large overlay falls outside: only its visible part should cost anything.
  * Usage: npx tsx bench/scaling.ts [iterations=10]
  */
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { superimpose } from '../src/index.js';
+import { goldenInput } from './inputs.js';
 import { medianTime } from './stats.js';
 
 const iterations = Number(process.argv[2] ?? 10);
-const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
-const overlay = await readFile(golden('test-pattern.png'));
-const photo = await readFile(golden('flowers.jpeg'));
+const overlay = goldenInput('test-pattern.png');
+const photo = goldenInput('flowers.jpeg');
 
 console.log(`output size (overlay 1280x960 at 0.4, bilinear, JPEG q95), median of ${iterations}:`);
 const points: [number, number][] = [];

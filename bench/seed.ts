@@ -16,21 +16,18 @@
  * service, and libvips' cache would otherwise serve repeated decodes.
  * Usage: npx tsx bench/seed.ts [rounds=5] [iterations=40]
  */
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { configureSharpForServing } from '../src/http/render.js';
 import { superimpose } from '../src/index.js';
+import { seedJob as loadSeedJob } from './inputs.js';
 import { median } from './stats.js';
 
 configureSharpForServing();
-const golden = (name: string) => fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url));
 const rounds = Number(process.argv[2] ?? 5);
 const iterations = Number(process.argv[3] ?? 40);
-const base = await readFile(golden('square-1024.jpg'));
-const overlay = await readFile(golden('test-pattern.png'));
+const seedJob = loadSeedJob();
+const { base_image: base, overlay_image: overlay } = seedJob;
 
-const seedJob = { base_image: base, overlay_image: overlay, rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 320, y_offset: 620 } as const;
 // The output's pixels, losslessly: what the floor encodes.
 const outputPng = await superimpose({ ...seedJob, image_format: 'png' });
 const output = await sharp(outputPng.data).raw().toBuffer({ resolveWithObject: true });

@@ -17,7 +17,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { configureSharpForServing } from '../src/http/render.js';
 import { decodeImage, decodeRgba, encodeImage } from '../src/engine/codec.js';
@@ -25,6 +24,7 @@ import { compose } from '../src/engine/compose.js';
 import { DEFAULT_PIXEL_LIMITS } from '../src/engine/limits.js';
 import { toComposeOptions } from '../src/superimpose.js';
 import { parseSuperimposeRequest } from '../src/contract/superimpose.js';
+import { seedJob } from './inputs.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--pin');
@@ -33,10 +33,9 @@ const iterations = Number(args[0] ?? 300);
 const burnMs = Number(args[1] ?? 1);
 
 configureSharpForServing();
-const input = (name: string) => readFileSync(fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url)));
-const base = input('square-1024.jpg');
-const overlay = input('test-pattern.png');
-const params = parseSuperimposeRequest({ base_image: base, overlay_image: overlay, rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 320, y_offset: 620 });
+const job = seedJob();
+const { base_image: base, overlay_image: overlay } = job;
+const params = parseSuperimposeRequest(job);
 const decodeOptions = { field: 'bench', maxPixels: DEFAULT_PIXEL_LIMITS.maxInputPixels };
 
 // The helper: spins for its first 300 ms (so that its thread can be found by

@@ -7,16 +7,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestRedis } from '../test/helpers/redis.js';
+import { seedJob } from './inputs.js';
 import { startServer } from './server-process.js';
 
 const jobs = Number(process.argv[2] ?? 60);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const input = (name: string) => readFileSync(fileURLToPath(new URL(`../golden/inputs/${name}`, import.meta.url))).toString('base64');
-const body = JSON.stringify({ base_image: input('square-1024.jpg'), overlay_image: input('test-pattern.png'), rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 320, y_offset: 620 });
+const body = JSON.stringify(seedJob('base64'));
 
 const redis = await startTestRedis();
 if (!redis) throw new Error('bench/workers.ts needs redis-server (apt-get install -y redis-server)');

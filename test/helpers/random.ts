@@ -1,3 +1,5 @@
+import { rgba, type Rgba } from '../../src/engine/raster.js';
+
 /** A small deterministic generator (mulberry32), so that a failure names a reproducible case. */
 export function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -13,4 +15,20 @@ export function random(seed: number): () => number {
 export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : a.length;
+}
+
+/** How a random overlay's alpha is drawn: anything, all opaque, or only values at the edges of the arithmetic. */
+export const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
+export type AlphaKind = (typeof ALPHA_KINDS)[number];
+
+const EDGE_ALPHAS = [0, 1, 2, 127, 128, 253, 254, 255];
+
+/** A random RGBA overlay: random colour, alpha drawn as `alphaKind` says. */
+export function randomOverlay(next: () => number, width: number, height: number, alphaKind: AlphaKind): Rgba {
+  const image = rgba(width, height);
+  for (let i = 0; i < image.data.length; i++) {
+    const isAlpha = i % 4 === 3;
+    image.data[i] = !isAlpha || alphaKind === 'any' ? Math.floor(next() * 256) : alphaKind === 'opaque' ? 255 : EDGE_ALPHAS[Math.floor(next() * EDGE_ALPHAS.length)]!;
+  }
+  return image;
 }

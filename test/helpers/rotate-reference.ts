@@ -2,8 +2,8 @@
  * The rotation (step 5) as plain JavaScript: the scalar code the WebAssembly
  * kernels replaced (src/engine/wasm/kernels.c), kept as their oracle.
  */
-import { rgba, wholeOf, type Rgba, type Size } from '../../src/engine/raster.js';
-import { rotatedSize, rotationGeometry, type RotationRegion } from '../../src/engine/rotate.js';
+import { rgba, type Rgba, type Size } from '../../src/engine/raster.js';
+import { rotationGeometry, type RotationRegion } from '../../src/engine/rotate.js';
 
 /** Pillow's MULDIV255: (a·b + 128 + ((a·b + 128) >> 8)) >> 8. */
 const mulDiv255 = (a: number, b: number): number => {
@@ -82,13 +82,12 @@ function quarterTurn(image: Rgba, turns: 1 | 2 | 3, region: RotationRegion): Rgb
 
 /**
  * Step 5: counter-clockwise rotation with an expanded canvas, as Pillow's
- * `rotate(degrees, resample=BICUBIC, expand=True)` computes it on "RGBa".
- * With a region, only `region.output` of the canvas is computed.
+ * `rotate(degrees, resample=BICUBIC, expand=True)` computes it on "RGBa",
+ * for `region.output` of the canvas.
  */
-export function referenceRotate(image: Rgba, degrees: number, region?: RotationRegion): Rgba {
+export function referenceRotate(image: Rgba, degrees: number, whole: RotationRegion): Rgba {
   const angle = degrees % 360;
   if (angle === 0) return image;
-  const whole = region ?? { overlay: image, source: wholeOf(image), output: wholeOf(rotatedSize(image, degrees)) };
   if (angle % 90 === 0) return quarterTurn(image, (angle / 90) as 1 | 2 | 3, whole);
   const { matrix } = rotationGeometry(whole.overlay, degrees);
   const [a, b, c, d, e, f] = matrix;

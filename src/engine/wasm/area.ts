@@ -1,7 +1,7 @@
 import type { Rect, Rgba } from '../raster.js';
 import type { AreaWindows } from '../resample.js';
-import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from './bilinear.js';
 import { align16, kernelsFor } from './kernels.js';
+import { forEachColumnPass } from './passes.js';
 
 /**
  * Writes `window` of the area resize into `out` (RGBA, window-sized), in
@@ -10,14 +10,7 @@ import { align16, kernelsFor } from './kernels.js';
  * one at a time, each copied in once for the columns the pass spans.
  */
 export function areaWindow(src: Rgba, wx: AreaWindows, wy: AreaWindows, window: Rect, out: Uint8Array): void {
-  const xEnd = window.x + window.width;
-  for (let first = window.x; first < xEnd; ) {
-    let end = Math.min(first + MAX_PASS_COLUMNS, xEnd);
-    // A single column may span more (a hard shrink of a very wide overlay): it then goes alone.
-    while (end - first > 1 && wx.end[end - 1]! - wx.start[first]! > MAX_PASS_SPAN) end = first + ((end - first) >> 1);
-    areaPass(src, wx, wy, window, first, end, out);
-    first = end;
-  }
+  forEachColumnPass(window, (first, end) => wx.end[end - 1]! - wx.start[first]!, (first, end) => areaPass(src, wx, wy, window, first, end, out));
 }
 
 /** Output columns first..end-1 of every window row. */

@@ -1,14 +1,7 @@
 import type { Rect, Rgba } from '../raster.js';
 import type { LinearTaps } from '../resample.js';
 import { align16, loadKernels } from './kernels.js';
-
-/**
- * Bounds on one pass, because the kernel's memory never shrinks: output
- * columns, and source pixels per row copied in. The kernel then holds at
- * most about 8 MB however large the overlay.
- */
-export const MAX_PASS_COLUMNS = 4096;
-export const MAX_PASS_SPAN = 1 << 20;
+import { forEachColumnPass } from './passes.js';
 
 /**
  * Writes `window` of the bilinear resize into `out` (RGBA, window-sized),
@@ -16,14 +9,8 @@ export const MAX_PASS_SPAN = 1 << 20;
  * the kernel's memory once, the columns it spans only.
  */
 export function bilinearWindow(src: Rgba, tx: LinearTaps, ty: LinearTaps, window: Rect, out: Uint8Array): void {
-  const xEnd = window.x + window.width;
-  for (let first = window.x; first < xEnd; ) {
-    let end = Math.min(first + MAX_PASS_COLUMNS, xEnd);
-    // One column spans at most two source pixels, so this stops.
-    while (tx.index1[end - 1]! - tx.index0[first]! + 1 > MAX_PASS_SPAN) end = first + ((end - first) >> 1);
-    bilinearPass(src, tx, ty, window, first, end, out);
-    first = end;
-  }
+  // A column spans at most two source pixels, so every pass fits.
+  forEachColumnPass(window, (first, end) => tx.index1[end - 1]! - tx.index0[first]! + 1, (first, end) => bilinearPass(src, tx, ty, window, first, end, out));
 }
 
 /** Output columns first..end-1 of every window row. */

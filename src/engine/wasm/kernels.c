@@ -177,10 +177,7 @@ void composite_row(const uint8_t *src, uint8_t *dst, int32_t count, int32_t chan
  * clipped by truncation, then back to RGBA. MULDIV255 and the truncating
  * division are Pillow's; the tests hold these to the former JavaScript.
  */
-static inline uint32_t muldiv255(uint32_t a, uint32_t b) {
-  const uint32_t t = a * b + 128;
-  return ((t >> 8) + t) >> 8;
-}
+static inline uint32_t muldiv255(uint32_t a, uint32_t b) { return shift_div255(a * b + 128); }
 
 /* RGBA -> "RGBa" in place, eight channels at a time in 16-bit lanes (a·c + 128 + 254 < 2^16). */
 void premultiply_rgba(uint8_t *data, int32_t count) {

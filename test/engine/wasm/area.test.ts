@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
+import { rgba, type Rect } from '../../../src/engine/raster.js';
 import { planArea } from '../../../src/engine/resample.js';
-import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/bilinear.js';
+import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { referenceArea } from '../../helpers/area-reference.js';
-import { firstDifference, random } from '../../helpers/random.js';
-
-const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
-
-function randomOverlay(next: () => number, width: number, height: number, alphaKind: (typeof ALPHA_KINDS)[number]): Rgba {
-  const image = rgba(width, height);
-  const edges = [0, 1, 2, 127, 128, 253, 254, 255];
-  for (let i = 0; i < image.data.length; i++) {
-    const isAlpha = i % 4 === 3;
-    image.data[i] = !isAlpha || alphaKind === 'any' ? Math.floor(next() * 256) : alphaKind === 'opaque' ? 255 : edges[Math.floor(next() * edges.length)]!;
-  }
-  return image;
-}
+import { ALPHA_KINDS, firstDifference, random, randomOverlay } from '../../helpers/random.js';
 
 describe('area WebAssembly kernel', () => {
   it('gives the scalar reference bytes on 600 random overlays, sizes and windows', () => {

@@ -2,20 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cropRgba, rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../../../src/engine/rotate.js';
 import { loadKernels, SHARED_SCRATCH_BYTES } from '../../../src/engine/wasm/kernels.js';
-import { firstDifference, random } from '../../helpers/random.js';
+import { ALPHA_KINDS, firstDifference, random, randomOverlay } from '../../helpers/random.js';
 import { referenceRotate } from '../../helpers/rotate-reference.js';
-
-const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
-
-function randomOverlay(next: () => number, width: number, height: number, alphaKind: (typeof ALPHA_KINDS)[number]): Rgba {
-  const image = rgba(width, height);
-  const edges = [0, 1, 2, 127, 128, 253, 254, 255];
-  for (let i = 0; i < image.data.length; i++) {
-    const isAlpha = i % 4 === 3;
-    image.data[i] = !isAlpha || alphaKind === 'any' ? Math.floor(next() * 256) : alphaKind === 'opaque' ? 255 : edges[Math.floor(next() * edges.length)]!;
-  }
-  return image;
-}
 
 /** Rotates `output` of the turned canvas both ways, from just the source it needs. */
 function bothWays(image: Rgba, degrees: number, output: Rect): { kernel: Rgba; reference: Rgba } {
