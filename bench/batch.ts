@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { superimpose, type SuperimposeRequest } from '../src/index.js';
 import { DecodedImageCache } from '../src/decoded-cache.js';
-import { goldenPath as golden } from './inputs.js';
+import { goldenPath as golden } from '../test/helpers/http.js';
 import { median } from './stats.js';
 
 const n = Number(process.argv[2] ?? 100);

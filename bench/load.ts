@@ -6,14 +6,14 @@
  * Usage: npm run build && npx tsx bench/load.ts [connections=8] [seconds=20] [runs=1]
  */
 import autocannon from 'autocannon';
-import { seedJob } from './inputs.js';
+import { seedBody } from './seed-job.js';
 import { startServer } from './server-process.js';
 import { median } from './stats.js';
 
 const connections = Number(process.argv[2] ?? 8);
 const duration = Number(process.argv[3] ?? 20);
 const runs = Number(process.argv[4] ?? 1);
-const body = JSON.stringify({ ...seedJob('base64'), image_format: 'jpeg', image_quality: 95 });
+const body = JSON.stringify({ ...seedBody(), image_format: 'jpeg', image_quality: 95 });
 
 interface Run {
   rps: number;

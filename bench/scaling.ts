@@ -7,12 +7,12 @@
  */
 import sharp from 'sharp';
 import { superimpose } from '../src/index.js';
-import { goldenInput } from './inputs.js';
+import { goldenBytes } from '../test/helpers/http.js';
 import { medianTime } from './stats.js';
 
 const iterations = Number(process.argv[2] ?? 10);
-const overlay = goldenInput('test-pattern.png');
-const photo = goldenInput('flowers.jpeg');
+const overlay = goldenBytes('test-pattern.png');
+const photo = goldenBytes('flowers.jpeg');
 
 console.log(`output size (overlay 1280x960 at 0.4, bilinear, JPEG q95), median of ${iterations}:`);
 const points: [number, number][] = [];

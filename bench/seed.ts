@@ -19,7 +19,7 @@
 import sharp from 'sharp';
 import { configureSharpForServing } from '../src/http/render.js';
 import { superimpose } from '../src/index.js';
-import { seedJob as loadSeedJob } from './inputs.js';
+import { seedJob as loadSeedJob } from './seed-job.js';
 import { median } from './stats.js';
 
 configureSharpForServing();

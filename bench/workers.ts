@@ -10,12 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestRedis } from '../test/helpers/redis.js';
-import { seedJob } from './inputs.js';
+import { seedBody } from './seed-job.js';
 import { startServer } from './server-process.js';
 
 const jobs = Number(process.argv[2] ?? 60);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const body = JSON.stringify(seedJob('base64'));
+const body = JSON.stringify(seedBody());
 
 const redis = await startTestRedis();
 if (!redis) throw new Error('bench/workers.ts needs redis-server (apt-get install -y redis-server)');

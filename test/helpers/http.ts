@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../src/config.js';
 
 export const testConfig = (env: Record<string, string> = {}): Config => loadConfig({ LOG_LEVEL: 'silent', ...env });
 
-const golden = (name: string) => readFileSync(new URL(`../../golden/inputs/${name}`, import.meta.url));
+/** A file of golden/inputs/, by name. */
+export const goldenPath = (name: string) => fileURLToPath(new URL(`../../golden/inputs/${name}`, import.meta.url));
+const golden = (name: string) => readFileSync(goldenPath(name));
 export const goldenBase64 = (name: string) => golden(name).toString('base64');
 export const goldenBytes = golden;
 
