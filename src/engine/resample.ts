@@ -112,7 +112,8 @@ export function planNearestExact(src: Rgba, size: Size): WindowResampler {
  * order and rounded to float32 once, then divided by alpha in float32. The
  * inner loop is WebAssembly SIMD (bilinear_row in wasm/kernels.c, driven by
  * wasm/bilinear.ts): the same IEEE operations, about twice as fast as
- * the same arithmetic in JavaScript.
+ * the same arithmetic in JavaScript. Where the four taps are one pixel, as in
+ * the flat regions of logos, one exact product replaces the four-tap sum.
  */
 export function planBilinear(src: Rgba, size: Size): WindowResampler {
   const tx = linearTaps(src.width, size.width);

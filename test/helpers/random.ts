@@ -32,3 +32,23 @@ export function randomOverlay(next: () => number, width: number, height: number,
   }
   return image;
 }
+
+/**
+ * A random overlay of flat shapes, as logos and mockup art are: one random
+ * pixel as background, then `shapes` rectangles of up to `maxSide` pixels a
+ * side, each one random pixel drawn as `alphaKind` says. Overlapping
+ * rectangles leave L-shaped corners, where three of four neighbours agree.
+ */
+export function randomBlocks(next: () => number, width: number, height: number, alphaKind: AlphaKind, shapes: number, maxSide: number): Rgba {
+  const colours = randomOverlay(next, shapes + 1, 1, alphaKind).data;
+  const image = rgba(width, height);
+  for (let i = 0; i < width * height; i++) image.data.set(colours.subarray(0, 4), i * 4);
+  for (let shape = 1; shape <= shapes; shape++) {
+    const x0 = Math.floor(next() * width);
+    const y0 = Math.floor(next() * height);
+    const x1 = Math.min(width, x0 + 1 + Math.floor(next() * maxSide));
+    const y1 = Math.min(height, y0 + 1 + Math.floor(next() * maxSide));
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) image.data.set(colours.subarray(shape * 4, shape * 4 + 4), (y * width + x) * 4);
+  }
+  return image;
+}

@@ -25,11 +25,25 @@ def save(array, name, mode=None):
     return f'inputs/{name}'
 
 
+def flat_shapes(overlay):
+    """Paints the overlay as logos look: one colour, then rectangles of others, some overlapping."""
+    oh, ow = overlay.shape[:2]
+    colours = rng.integers(0, 256, (random.randint(2, 8), 4)).astype(np.uint8)
+    if random.random() < 0.5:
+        colours[:, 3] = 255
+    overlay[:] = colours[0]
+    for colour in colours[1:]:
+        x, y = random.randrange(ow), random.randrange(oh)
+        overlay[y:y + random.randint(1, oh), x:x + random.randint(1, ow)] = colour
+
+
 written = 0
 for k in range(count):
     bw, bh, ow, oh = random.randint(5, 120), random.randint(5, 120), random.randint(1, 90), random.randint(1, 90)
     overlay = rng.integers(0, 256, (oh, ow, 4)).astype(np.uint8)
     if random.random() < 0.5:
+        flat_shapes(overlay)
+    elif random.random() < 0.5:
         overlay[..., 3] = np.where(rng.random((oh, ow)) < 0.3, 255, overlay[..., 3])
     if random.random() < 0.2:
         overlay[..., 3] = 255

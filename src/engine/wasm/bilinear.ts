@@ -4,6 +4,13 @@ import { align16, loadKernels } from './kernels.js';
 import { forEachColumnPass } from './passes.js';
 
 /**
+ * Looking for flat pixels (four equal taps) pays where at least one in
+ * FLAT_SHARE is; every FLAT_SAMPLE_ROWS rows, one row is counted to decide.
+ */
+const FLAT_SHARE = 8;
+const FLAT_SAMPLE_ROWS = 16;
+
+/**
  * Writes `window` of the bilinear resize into `out` (RGBA, window-sized),
  * in passes over column ranges; each source row a pass needs is copied into
  * the kernel's memory once, the columns it spans only.
@@ -15,7 +22,7 @@ export function bilinearWindow(src: Rgba, tx: LinearTaps, ty: LinearTaps, window
 
 /** Output columns first..end-1 of every window row. */
 function bilinearPass(src: Rgba, tx: LinearTaps, ty: LinearTaps, window: Rect, first: number, end: number, out: Uint8Array): void {
-  const { scratchStart, reserve, bilinearRow } = loadKernels();
+  const { scratchStart, reserve, bilinearRow, bilinearRowFlat, bilinearFlatCount } = loadKernels();
   const count = end - first;
   const spanStart = tx.index0[first]!;
   const spanBytes = (tx.index1[end - 1]! - spanStart + 1) * 4;
@@ -47,12 +54,14 @@ function bilinearPass(src: Rgba, tx: LinearTaps, ty: LinearTaps, window: Rect, f
     slotRows[slot] = sourceRow;
     return slots[slot]!;
   };
+  let findFlat = false;
   for (let y = 0; y < window.height; y++) {
     const r0 = ty.index0[window.y + y]!;
     const r1 = ty.index1[window.y + y]!;
     const row0 = slotFor(r0, r1);
     const row1 = slotFor(r1, r0);
-    bilinearRow(row0, row1, ty.weight0[window.y + y]!, ty.weight1[window.y + y]!, x0, x1, wx0, wx1, count, row);
+    if (y % FLAT_SAMPLE_ROWS === 0) findFlat = bilinearFlatCount(row0, row1, x0, x1, count) * FLAT_SHARE >= count;
+    (findFlat ? bilinearRowFlat : bilinearRow)(row0, row1, ty.weight0[window.y + y]!, ty.weight1[window.y + y]!, x0, x1, wx0, wx1, count, row);
     out.set(bytes.subarray(row, row + count * 4), (y * window.width + first - window.x) * 4);
   }
 }

@@ -7,7 +7,8 @@
  * numbers of torch 1.13's channels-last kernel (see src/engine/resample.ts):
  * premultiplied float32 taps, float32 weights λy·λx, each 4-tap sum taken in
  * double in tap order and rounded to float32 once, colour divided by alpha in
- * float32, bytes from trunc(float32(255·v)) clipped to 0–255.
+ * float32, bytes from trunc(float32(255·v)) clipped to 0–255. Flat pixels
+ * reach the same numbers by a shorter road (bilinear_row_flat).
  *
  * WebAssembly has no fused multiply-add and no fast-math, so every product
  * and sum rounds exactly as written here. Rebuild: node tools/wasm/build.mjs
@@ -66,6 +67,46 @@ static inline void store_unpremultiplied(v128_t value, uint8_t *out) {
 }
 
 /*
+ * A flat pixel's sums may be taken as one product, premultiplied tap × W,
+ * where W is the sum of its weights, when its four taps are the same pixel and
+ * every weight is 0 or at least 2^-5. Such weights are multiples of 2^-28 and
+ * W < 2, so every partial sum of them has at most 29 significant bits; times
+ * a float32 tap (24 bits) it is exact in double. Each of the reference's
+ * double additions is then exact, and its sum is exactly tap × W, which one
+ * double product gives. Flat regions, the bulk of logos and mockup art, take
+ * this path.
+ */
+static inline int is_flat(uint32_t p00, uint32_t p01, uint32_t p10, uint32_t p11, v128_t weights) {
+  const v128_t exact = wasm_v128_or(wasm_f32x4_eq(weights, wasm_f32x4_splat(0.0f)), wasm_f32x4_ge(weights, wasm_f32x4_splat(0x1p-5f)));
+  return p00 == p01 && p00 == p10 && p00 == p11 && wasm_i32x4_all_true(exact);
+}
+
+static inline uint32_t load_pixel(const uint8_t *p) {
+  uint32_t pixel;
+  __builtin_memcpy(&pixel, p, 4);
+  return pixel;
+}
+
+/* One output pixel from its four taps, as the reference sums them; always inlined, as a call per pixel costs a third. */
+__attribute__((always_inline)) static inline void bilinear_pixel(const uint8_t *p00, const uint8_t *p01, const uint8_t *p10, const uint8_t *p11,
+                                                                 float w00, float w01, float w10, float w11, uint8_t *out) {
+  v128_t low = wasm_f64x2_splat(0.0);
+  v128_t high = wasm_f64x2_splat(0.0);
+  if ((p00[3] & p01[3] & p10[3] & p11[3]) == 255) {
+    add_opaque_tap(&low, &high, p00, w00);
+    add_opaque_tap(&low, &high, p01, w01);
+    add_opaque_tap(&low, &high, p10, w10);
+    add_opaque_tap(&low, &high, p11, w11);
+  } else {
+    add_tap(&low, &high, premultiplied(p00), w00);
+    add_tap(&low, &high, premultiplied(p01), w01);
+    add_tap(&low, &high, premultiplied(p10), w10);
+    add_tap(&low, &high, premultiplied(p11), w11);
+  }
+  store_unpremultiplied(wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high), 0, 1, 4, 5), out);
+}
+
+/*
  * row0, row1: the two source rows (RGBA bytes); x0, x1: byte offsets of each
  * output column's left and right taps in them; wx0, wx1, wy0, wy1: float32
  * weights; out: count RGBA pixels.
@@ -74,23 +115,55 @@ void bilinear_row(const uint8_t *row0, const uint8_t *row1, float wy0, float wy1
                   const int32_t *x0, const int32_t *x1, const float *wx0, const float *wx1,
                   int32_t count, uint8_t *out) {
   for (int32_t i = 0; i < count; i++, out += 4) {
-    const uint8_t *p00 = row0 + x0[i], *p01 = row0 + x1[i], *p10 = row1 + x0[i], *p11 = row1 + x1[i];
-    const float w00 = wy0 * wx0[i], w01 = wy0 * wx1[i], w10 = wy1 * wx0[i], w11 = wy1 * wx1[i];
-    v128_t low = wasm_f64x2_splat(0.0);
-    v128_t high = wasm_f64x2_splat(0.0);
-    if ((p00[3] & p01[3] & p10[3] & p11[3]) == 255) {
-      add_opaque_tap(&low, &high, p00, w00);
-      add_opaque_tap(&low, &high, p01, w01);
-      add_opaque_tap(&low, &high, p10, w10);
-      add_opaque_tap(&low, &high, p11, w11);
-    } else {
-      add_tap(&low, &high, premultiplied(p00), w00);
-      add_tap(&low, &high, premultiplied(p01), w01);
-      add_tap(&low, &high, premultiplied(p10), w10);
-      add_tap(&low, &high, premultiplied(p11), w11);
-    }
-    store_unpremultiplied(wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high), 0, 1, 4, 5), out);
+    bilinear_pixel(row0 + x0[i], row0 + x1[i], row1 + x0[i], row1 + x1[i], wy0 * wx0[i], wy0 * wx1[i], wy1 * wx0[i], wy1 * wx1[i], out);
   }
+}
+
+/*
+ * bilinear_row for rows with flat pixels, which take their one-product path.
+ * Looking for them slows the other pixels by 10–20%, so the driver chooses
+ * between the two loops with bilinear_flat_count.
+ */
+void bilinear_row_flat(const uint8_t *row0, const uint8_t *row1, float wy0, float wy1,
+                       const int32_t *x0, const int32_t *x1, const float *wx0, const float *wx1,
+                       int32_t count, uint8_t *out) {
+  const v128_t wy = wasm_f32x4_make(wy0, wy0, wy1, wy1);
+  /* A flat pixel's bytes depend on its colour and W alone: runs of them repeat the last. */
+  uint32_t flat_pixel = 0, flat_out = 0;
+  double flat_weight = -1.0;
+  for (int32_t i = 0; i < count; i++, out += 4) {
+    const uint8_t *p00 = row0 + x0[i], *p01 = row0 + x1[i], *p10 = row1 + x0[i], *p11 = row1 + x1[i];
+    /* λy·λx in float32, in tap order: w00, w01, w10, w11. */
+    const v128_t weights = wasm_f32x4_mul(wy, wasm_f32x4_make(wx0[i], wx1[i], wx0[i], wx1[i]));
+    const uint32_t pixel = load_pixel(p00);
+    if (is_flat(pixel, load_pixel(p01), load_pixel(p10), load_pixel(p11), weights)) {
+      const v128_t pairs = wasm_f64x2_add(wasm_f64x2_promote_low_f32x4(weights), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(weights, weights, 2, 3, 0, 1)));
+      const double sum = wasm_f64x2_extract_lane(pairs, 0) + wasm_f64x2_extract_lane(pairs, 1);
+      if (pixel != flat_pixel || sum != flat_weight) {
+        const v128_t tap = premultiplied(p00);
+        const v128_t w = wasm_f64x2_splat(sum);
+        const v128_t low = wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(tap), w);
+        const v128_t high = wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(tap, tap, 2, 3, 0, 1)), w);
+        store_unpremultiplied(wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(low), wasm_f32x4_demote_f64x2_zero(high), 0, 1, 4, 5), (uint8_t *)&flat_out);
+        flat_pixel = pixel;
+        flat_weight = sum;
+      }
+      __builtin_memcpy(out, &flat_out, 4);
+      continue;
+    }
+    bilinear_pixel(p00, p01, p10, p11, wasm_f32x4_extract_lane(weights, 0), wasm_f32x4_extract_lane(weights, 1),
+                   wasm_f32x4_extract_lane(weights, 2), wasm_f32x4_extract_lane(weights, 3), out);
+  }
+}
+
+/* How many of a row's output pixels have four equal taps, flat or not by their weights. */
+int32_t bilinear_flat_count(const uint8_t *row0, const uint8_t *row1, const int32_t *x0, const int32_t *x1, int32_t count) {
+  int32_t flat = 0;
+  for (int32_t i = 0; i < count; i++) {
+    const uint32_t pixel = load_pixel(row0 + x0[i]);
+    flat += ((pixel ^ load_pixel(row0 + x1[i])) | (pixel ^ load_pixel(row1 + x0[i])) | (pixel ^ load_pixel(row1 + x1[i]))) == 0;
+  }
+  return flat;
 }
 
 /*

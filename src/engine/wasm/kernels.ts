@@ -13,6 +13,10 @@ const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 
 export interface Kernels {
   readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
+  /** bilinearRow giving flat pixels (four equal taps) their one-product path. */
+  readonly bilinearRowFlat: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
+  /** How many of a row's pixels have four equal taps. */
+  readonly bilinearFlatCount: (row0: number, row1: number, x0: number, x1: number, count: number) => number;
   readonly compositeRow: (src: number, dst: number, count: number, channels: number) => void;
   readonly areaAddRow: (row: number, x0: number, x1: number, count: number, sums: number) => void;
   readonly areaStore: (sums: number, kh: number, kw: number, count: number, out: number) => void;
@@ -72,6 +76,8 @@ export function instantiateKernels(): Kernels {
     __heap_base: { readonly value: number };
     init: () => void;
     bilinear_row: Kernels['bilinearRow'];
+    bilinear_row_flat: Kernels['bilinearRowFlat'];
+    bilinear_flat_count: Kernels['bilinearFlatCount'];
     composite_row: Kernels['compositeRow'];
     area_add_row: Kernels['areaAddRow'];
     area_store: Kernels['areaStore'];
@@ -88,6 +94,8 @@ export function instantiateKernels(): Kernels {
   let views: ScratchViews | undefined;
   return {
     bilinearRow: exports.bilinear_row,
+    bilinearRowFlat: exports.bilinear_row_flat,
+    bilinearFlatCount: exports.bilinear_flat_count,
     compositeRow: exports.composite_row,
     areaAddRow: exports.area_add_row,
     areaStore: exports.area_store,
