@@ -345,6 +345,20 @@ void rotate_row(const uint8_t *src, int32_t stride, int32_t left, int32_t top, i
     v128_t lo[4], hi[4];
     if (x >= 1 && x + 2 < width && y >= 1 && y + 2 < height) {
       const uint8_t *p = src + (y - 1 - top) * stride + (x - 1 - left) * 4;
+      /*
+       * Sixteen equal taps: every cubic coefficient but the first is exactly
+       * 0, in integers along the rows and then in double down the column, so
+       * the value is the pixel itself. Flat regions of logos take this path.
+       */
+      const v128_t first = wasm_v128_load(p);
+      const v128_t pixel = wasm_i32x4_shuffle(first, first, 0, 0, 0, 0);
+      if (wasm_i32x4_all_true(wasm_i32x4_eq(first, pixel)) &&
+          wasm_i32x4_all_true(wasm_v128_and(wasm_i32x4_eq(wasm_v128_load(p + stride), pixel),
+                                            wasm_v128_and(wasm_i32x4_eq(wasm_v128_load(p + 2 * stride), pixel), wasm_i32x4_eq(wasm_v128_load(p + 3 * stride), pixel))))) {
+        wasm_v128_store32_lane(out, pixel, 0);
+        unpremultiply_pixel(out);
+        continue;
+      }
       for (int r = 0; r < 4; r++, p += stride) cubic_along_row(wasm_v128_load(p), dx, &lo[r], &hi[r]);
     } else {
       int32_t xs[4];

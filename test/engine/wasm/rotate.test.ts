@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cropRgba, rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../../../src/engine/rotate.js';
 import { loadKernels, SHARED_SCRATCH_BYTES } from '../../../src/engine/wasm/kernels.js';
-import { ALPHA_KINDS, firstDifference, random, randomOverlay } from '../../helpers/random.js';
+import { ALPHA_KINDS, firstDifference, random, randomBlocks, randomOverlay } from '../../helpers/random.js';
 import { referenceRotate } from '../../helpers/rotate-reference.js';
 
 /** Rotates `output` of the turned canvas both ways, from just the source it needs. */
@@ -29,6 +29,35 @@ describe('rotation WebAssembly kernels', () => {
       const at = firstDifference(kernel.data, reference.data);
       expect({ round, alphaKind, size: [image.width, image.height], degrees, output, at }).toEqual({ round, alphaKind, size: [image.width, image.height], degrees, output, at: -1 });
     }
+  });
+
+  it('give the scalar reference bytes on 300 random overlays of flat shapes, where sixteen equal taps take a shortcut', () => {
+    const next = random(4077);
+    for (let round = 0; round < 300; round++) {
+      const alphaKind = ALPHA_KINDS[round % 3]!;
+      const image = randomBlocks(next, 1 + Math.floor(next() * 60), 1 + Math.floor(next() * 60), alphaKind, 8, 30);
+      const degrees = next() * 360;
+      const output = { x: 0, y: 0, ...rotatedSize(image, degrees) };
+      const { kernel, reference } = bothWays(image, degrees, output);
+      const at = firstDifference(kernel.data, reference.data);
+      expect({ round, alphaKind, size: [image.width, image.height], degrees, at }).toEqual({ round, alphaKind, size: [image.width, image.height], degrees, at: -1 });
+    }
+  });
+
+  it('give the reference bytes for flat blocks of every alpha, premultiplied and back', () => {
+    // 5x5 blocks: alpha a down the rows, colour c (every fifth) along them.
+    const colours = Array.from({ length: 52 }, (_, k) => k * 5);
+    const image = rgba(colours.length * 5, 256 * 5);
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const a = Math.floor(y / 5);
+        const c = colours[Math.floor(x / 5)]!;
+        image.data.set([c, 255 - c, c ^ a, a], (y * image.width + x) * 4);
+      }
+    }
+    const output = { x: 0, y: 0, ...rotatedSize(image, 10) };
+    const { kernel, reference } = bothWays(image, 10, output);
+    expect(firstDifference(kernel.data, reference.data)).toBe(-1);
   });
 
   it('give the reference bytes for every colour at every alpha, premultiplied and back', () => {
