@@ -12,9 +12,10 @@
  */
 import { maskLuma, resizeBicubicPillow } from '../src/engine/mask.js';
 import { cropRgba, rgba, type Rect, type Rgba } from '../src/engine/raster.js';
-import { planArea } from '../src/engine/resample.js';
+import { planArea, planNearestExact } from '../src/engine/resample.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../src/engine/rotate.js';
 import { referenceArea } from '../test/helpers/area-reference.js';
+import { referenceNearestExact } from '../test/helpers/nearest-reference.js';
 import { referenceMaskLuma, referenceResizeBicubicPillow } from '../test/helpers/mask-reference.js';
 import { referenceRotate } from '../test/helpers/rotate-reference.js';
 import { median } from './stats.js';
@@ -36,6 +37,12 @@ function rotation(image: Rgba, degrees: number, output: Rect = { x: 0, y: 0, ...
   return [() => rotateOverlay(part, degrees, region), () => referenceRotate(part, degrees, region)];
 }
 
+function nearest(image: Rgba, width: number, height: number): [() => unknown, () => unknown] {
+  const size = { width, height };
+  const window = { x: 0, y: 0, ...size };
+  return [() => planNearestExact(image, size)(window), () => referenceNearestExact(image, size, window)];
+}
+
 function area(image: Rgba, width: number, height: number): [() => unknown, () => unknown] {
   const size = { width, height };
   const window = { x: 0, y: 0, ...size };
@@ -46,6 +53,8 @@ const seedOverlay = overlay(1280, 960);
 const maskGrey = maskLuma(seedOverlay);
 const maskSize = { width: 512, height: 384 };
 const cases: [string, [() => unknown, () => unknown]][] = [
+  ['nearest-exact, 1280x960 to 512x384', nearest(seedOverlay, 512, 384)],
+  ['nearest-exact, 1280x960 to 2560x1920', nearest(seedOverlay, 2560, 1920)],
   ['area, 1280x960 to 512x384', area(seedOverlay, 512, 384)],
   ['mask luma, 1280x960', [() => maskLuma(seedOverlay), () => referenceMaskLuma(seedOverlay)]],
   ['mask resize, 1280x960 to 512x384', [() => resizeBicubicPillow(maskGrey, maskSize), () => referenceResizeBicubicPillow(maskGrey, maskSize)]],

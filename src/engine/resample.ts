@@ -1,14 +1,15 @@
-import { ROUND_TRIP, toByte, UNIT } from './premultiplied.js';
 import { rgbaIn, type Rect, type Rgba, type Size } from './raster.js';
 import { areaWindow } from './wasm/area.js';
 import { bilinearWindow } from './wasm/bilinear.js';
+import { nearestWindow } from './wasm/nearest.js';
 
 /**
  * Resamplers with the exact numbers of PyTorch's `interpolate` (CPU, torch 1.13,
  * align_corners=False, no antialias) on a channels-last premultiplied float32
  * RGBA tensor, converted back to bytes as the reference does. Each builds
- * per-axis tables once and makes one pass over the output, reading overlay
- * bytes through the premultiplied tables.
+ * per-axis tables once and makes one pass over the output; the pixel loops are
+ * WebAssembly kernels (wasm/kernels.c), held byte for byte by the tests to the
+ * scalar JavaScript in test/helpers/*-reference.ts.
  */
 export const RESIZE_METHODS = ['nearest-exact', 'bilinear', 'area'] as const;
 export type ResizeMethod = (typeof RESIZE_METHODS)[number];
@@ -82,27 +83,17 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
  */
 export type WindowResampler = (window: Rect, into?: Uint8Array) => Rgba;
 
-/** Each output pixel is one source pixel, so the whole round trip is a table lookup. */
+/**
+ * Each output pixel is one source pixel through the premultiplied round trip.
+ * The loop is WebAssembly (nearest_row in wasm/kernels.c, driven by
+ * wasm/nearest.ts); an output row whose source row repeats is copied.
+ */
 export function planNearestExact(src: Rgba, size: Size): WindowResampler {
   const xs = nearestExactIndices(src.width, size.width);
   const ys = nearestExactIndices(src.height, size.height);
   return (window, into) => {
     const out = rgbaIn(window, into);
-    const dst = out.data;
-    const data = src.data;
-    let o = 0;
-    for (let y = window.y; y < window.y + window.height; y++) {
-      const row = ys[y]! * src.width;
-      for (let x = window.x; x < window.x + window.width; x++, o += 4) {
-        const s = (row + xs[x]!) << 2;
-        const a = data[s + 3]!;
-        const hi = a << 8;
-        dst[o] = ROUND_TRIP[hi | data[s]!]!;
-        dst[o + 1] = ROUND_TRIP[hi | data[s + 1]!]!;
-        dst[o + 2] = ROUND_TRIP[hi | data[s + 2]!]!;
-        dst[o + 3] = toByte(UNIT[a]!);
-      }
-    }
+    nearestWindow(src, xs, ys, window, out.data);
     return out;
   };
 }

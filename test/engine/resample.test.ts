@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toByte } from '../../src/engine/premultiplied.js';
+import { toByte } from '../helpers/premultiplied.js';
 import { areaWindows, linearTaps, nearestExactIndices, planArea, planBilinear, planNearestExact } from '../../src/engine/resample.js';
 import { resizeOverlay } from '../../src/engine/resize-overlay.js';
 import { rgbaFromRows } from '../helpers/images.js';

@@ -1,4 +1,4 @@
-import { PREMULTIPLIED, UNIT } from '../../src/engine/premultiplied.js';
+import { PREMULTIPLIED, UNIT } from './premultiplied.js';
 import { areaWindows } from '../../src/engine/resample.js';
 import { rgba, type Rect, type Rgba, type Size } from '../../src/engine/raster.js';
 import { storeUnpremultiplied } from './bilinear-reference.js';

@@ -1,4 +1,4 @@
-import { PREMULTIPLIED, toByte, UNIT } from '../../src/engine/premultiplied.js';
+import { PREMULTIPLIED, toByte, UNIT } from './premultiplied.js';
 import { linearTaps } from '../../src/engine/resample.js';
 import { rgba, type Rect, type Rgba, type Size } from '../../src/engine/raster.js';
 

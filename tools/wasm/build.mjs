@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 /** The kernels the engine calls, plus what instantiating needs. */
 const EXPORTS = [
   'init', '__heap_base',
-  'bilinear_row', 'bilinear_row_flat', 'bilinear_flat_count', 'area_add_row', 'area_store',
+  'nearest_row', 'bilinear_row', 'bilinear_row_flat', 'bilinear_flat_count', 'area_add_row', 'area_store',
   'mask_luma', 'resample_horizontal', 'resample_vertical',
   'premultiply_rgba', 'unpremultiply_rgba', 'rotate_row',
   'composite_row',

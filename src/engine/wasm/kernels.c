@@ -167,6 +167,25 @@ int32_t bilinear_flat_count(const uint8_t *row0, const uint8_t *row1, const int3
 }
 
 /*
+ * nearest-exact, one output row: each pixel is one source pixel through the
+ * reference's premultiplied float32 round trip. row: the source row (RGBA
+ * bytes); x: byte offset of each output column's source pixel in it. Runs of
+ * one source pixel, as in enlargements and flat regions, repeat the last result.
+ */
+void nearest_row(const uint8_t *row, const int32_t *x, int32_t count, uint8_t *out) {
+  uint32_t last_pixel = 0, last_out;
+  store_unpremultiplied(premultiplied((const uint8_t *)&last_pixel), (uint8_t *)&last_out);
+  for (int32_t i = 0; i < count; i++, out += 4) {
+    const uint32_t pixel = load_pixel(row + x[i]);
+    if (pixel != last_pixel) {
+      store_unpremultiplied(premultiplied(row + x[i]), (uint8_t *)&last_out);
+      last_pixel = pixel;
+    }
+    __builtin_memcpy(out, &last_out, 4);
+  }
+}
+
+/*
  * area (adaptive average pooling), torch 1.13's numbers: each window summed
  * in float32, source row by source row and left to right, then divided by its
  * height and then by its width. area_add_row adds one source row (RGBA

@@ -12,6 +12,7 @@ interface WasmApi {
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 
 export interface Kernels {
+  readonly nearestRow: (row: number, x: number, count: number, out: number) => void;
   readonly bilinearRow: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
   /** bilinearRow giving flat pixels (four equal taps) their one-product path. */
   readonly bilinearRowFlat: (row0: number, row1: number, wy0: number, wy1: number, x0: number, x1: number, wx0: number, wx1: number, count: number, out: number) => void;
@@ -75,6 +76,7 @@ export function instantiateKernels(): Kernels {
     memory: WasmMemory;
     __heap_base: { readonly value: number };
     init: () => void;
+    nearest_row: Kernels['nearestRow'];
     bilinear_row: Kernels['bilinearRow'];
     bilinear_row_flat: Kernels['bilinearRowFlat'];
     bilinear_flat_count: Kernels['bilinearFlatCount'];
@@ -93,6 +95,7 @@ export function instantiateKernels(): Kernels {
   const scratchStart = align16(Number(exports.__heap_base.value));
   let views: ScratchViews | undefined;
   return {
+    nearestRow: exports.nearest_row,
     bilinearRow: exports.bilinear_row,
     bilinearRowFlat: exports.bilinear_row_flat,
     bilinearFlatCount: exports.bilinear_flat_count,

@@ -1,8 +1,8 @@
 /**
  * The reference resamples premultiplied float32 RGBA: colour c/255 · a/255 and
  * alpha a/255, then divides colour by alpha and converts back with trunc(255·v).
- * These tables and helpers give those exact numbers without building a float
- * copy of the overlay.
+ * These tables give the scalar oracles (the *-reference.ts beside this file)
+ * those exact numbers; the engine's kernels compute them in wasm/kernels.c.
  */
 
 /** float32(c / 255): the reference's `uint8 / 255.0`. */
