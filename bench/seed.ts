@@ -6,6 +6,8 @@
  *   once beforehand: encoding the composited image costs about 1 ms more than
  *   encoding the bare base, because the overlay adds detail to code;
  * - naive: sharp resize, PNG intermediate, sharp composite, JPEG encode.
+ * All three encode with the project's JPEG settings (codec.ts, jpegOptions),
+ * so that they write the same kind of file.
  * Every iteration times the three back to back, in an order that rotates, so
  * that the ratios compare runs made within the same few tens of milliseconds:
  * this VM's speed drifts by tens of per cent from second to second. Each round
@@ -18,6 +20,7 @@
  */
 import sharp from 'sharp';
 import { configureSharpForServing } from '../src/http/render.js';
+import { jpegOptions } from '../src/engine/codec.js';
 import { superimpose } from '../src/index.js';
 import { seedJob as loadSeedJob } from './seed-job.js';
 import { median } from './stats.js';
@@ -37,11 +40,11 @@ const jobs = {
   floor: async () => {
     await Promise.all([sharp(base).raw().toBuffer(), sharp(overlay).raw().toBuffer()]);
     const { data, info } = output;
-    return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 95 }).toBuffer();
+    return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg(jpegOptions(95)).toBuffer();
   },
   naive: async () => {
     const resized = await sharp(overlay).resize(512, 384, { kernel: 'linear' }).png().toBuffer();
-    return sharp(base).composite([{ input: resized, left: 320, top: 620 }]).jpeg({ quality: 95 }).toBuffer();
+    return sharp(base).composite([{ input: resized, left: 320, top: 620 }]).jpeg(jpegOptions(95)).toBuffer();
   },
 } as const;
 

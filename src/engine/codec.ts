@@ -67,12 +67,20 @@ export interface EncodeOptions {
   readonly quality: number;
 }
 
+/**
+ * JPEG settings: baseline with the standard Huffman tables, as Pillow's
+ * `save(format="JPEG", quality=q)` writes by default, and so the reference.
+ * sharp would optimise the tables: files 8–117% smaller on the golden inputs,
+ * but an encode 1.4–2.6 times as slow (bench/RESULTS.md, seventh session).
+ */
+export const jpegOptions = (quality: number) => ({ quality, optimiseCoding: false }) as const;
+
 /** Step 8: encodes the composited raster. JPEG flattens any alpha onto white. */
 export async function encodeImage(image: Raster, options: EncodeOptions): Promise<Buffer> {
   const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
   switch (options.format) {
     case 'jpeg':
-      return (image.channels === 4 ? pipeline.flatten({ background: '#ffffff' }) : pipeline).jpeg({ quality: options.quality }).toBuffer();
+      return (image.channels === 4 ? pipeline.flatten({ background: '#ffffff' }) : pipeline).jpeg(jpegOptions(options.quality)).toBuffer();
     case 'png':
       return pipeline.png().toBuffer();
     case 'webp':

@@ -113,6 +113,30 @@ describe('encodeImage', () => {
     }
   });
 
+  it('writes JPEG with the standard Huffman tables, as Pillow does by default, not optimised ones', async () => {
+    // Counts of codes per length (1–16 bits) of the tables in ITU T.81 Annex K.3.
+    const standard = {
+      '0:0': [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
+      '0:1': [0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
+      '1:0': [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d],
+      '1:1': [0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77],
+    };
+    const image = { width: 64, height: 64, channels: 3 as const, data: Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i % 192 < 96 ? 40 : 200)) };
+    const jpeg = await encodeImage(image, { format: 'jpeg', quality: 95 });
+    const tables: Record<string, number[]> = {};
+    // Walk the marker segments up to the scan; each DHT (0xFFC4) holds one or more tables.
+    for (let at = 2; jpeg[at] === 0xff && jpeg[at + 1] !== 0xda; at += 2 + jpeg.readUInt16BE(at + 2)) {
+      if (jpeg[at + 1] !== 0xc4) continue;
+      const end = at + 2 + jpeg.readUInt16BE(at + 2);
+      for (let t = at + 4; t < end; ) {
+        const counts = [...jpeg.subarray(t + 1, t + 17)];
+        tables[`${jpeg[t]! >> 4}:${jpeg[t]! & 15}`] = counts;
+        t += 17 + counts.reduce((a, b) => a + b, 0);
+      }
+    }
+    expect(tables).toEqual(standard);
+  });
+
   it('uses image_quality for lossy formats', async () => {
     const noise = { width: 64, height: 64, channels: 3 as const, data: Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7919) % 251) };
     const low = await encodeImage(noise, { format: 'jpeg', quality: 10 });
