@@ -70,8 +70,9 @@ export interface EncodeOptions {
 /**
  * JPEG settings: baseline with the standard Huffman tables, as Pillow's
  * `save(format="JPEG", quality=q)` writes by default, and so the reference.
- * sharp would optimise the tables: files 8–117% smaller on the golden inputs,
- * but an encode 1.4–2.6 times as slow (bench/RESULTS.md, seventh session).
+ * sharp's default, optimised tables take an encode 1.4–2.6 times as long; the
+ * standard ones make the golden inputs' files 8–117% larger (bench/RESULTS.md,
+ * seventh session).
  */
 export const jpegOptions = (quality: number) => ({ quality, optimiseCoding: false }) as const;
 
