@@ -6,7 +6,7 @@
  * Usage: npm run build && npx tsx bench/load.ts [connections=8] [seconds=20] [runs=1]
  */
 import autocannon from 'autocannon';
-import { seedBody } from './seed-job.js';
+import { seedBody } from '../test/helpers/seed-job.js';
 import { startServer } from './server-process.js';
 import { median } from './stats.js';
 

@@ -22,7 +22,7 @@ import sharp from 'sharp';
 import { configureSharpForServing } from '../src/http/render.js';
 import { jpegOptions } from '../src/engine/codec.js';
 import { superimpose } from '../src/index.js';
-import { seedJob as loadSeedJob } from './seed-job.js';
+import { seedJob as loadSeedJob } from '../test/helpers/seed-job.js';
 import { median } from './stats.js';
 
 configureSharpForServing();

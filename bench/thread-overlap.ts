@@ -24,7 +24,7 @@ import { compose } from '../src/engine/compose.js';
 import { DEFAULT_PIXEL_LIMITS } from '../src/engine/limits.js';
 import { toComposeOptions } from '../src/superimpose.js';
 import { parseSuperimposeRequest } from '../src/contract/superimpose.js';
-import { seedJob } from './seed-job.js';
+import { seedJob } from '../test/helpers/seed-job.js';
 import { median } from './stats.js';
 
 const args = process.argv.slice(2).filter((a) => a !== '--pin');

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startTestRedis } from '../test/helpers/redis.js';
-import { seedBody } from './seed-job.js';
+import { seedBody } from '../test/helpers/seed-job.js';
 import { startServer } from './server-process.js';
 
 const jobs = Number(process.argv[2] ?? 60);

@@ -2,11 +2,10 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { goldenBase64, testConfig } from '../helpers/http.js';
+import { testConfig } from '../helpers/http.js';
+import { seedBody } from '../helpers/seed-job.js';
 
-const base = goldenBase64('square-1024.jpg');
-const overlay = goldenBase64('test-pattern.png');
-const body = { base_image: base, overlay_image: overlay, rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 320, y_offset: 620 };
+const body = seedBody();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Submitted {

@@ -5,15 +5,16 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { goldenBase64, testConfig } from '../helpers/http.js';
+import { testConfig } from '../helpers/http.js';
 import { freePort } from '../helpers/net.js';
 import { startTestRedis } from '../helpers/redis.js';
+import { seedBody } from '../helpers/seed-job.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const redis = await startTestRedis();
 afterAll(() => redis?.stop());
 
-const body = { base_image: goldenBase64('square-1024.jpg'), overlay_image: goldenBase64('test-pattern.png'), rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 320, y_offset: 620 };
+const body = seedBody();
 type Submitted = { request_id: string; status_url: string; response_url: string };
 const path = (url: string) => new URL(url).pathname;
 

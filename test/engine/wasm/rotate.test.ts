@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cropRgba, rgba, type Rect, type Rgba } from '../../../src/engine/raster.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../../../src/engine/rotate.js';
-import { loadKernels, SHARED_SCRATCH_BYTES } from '../../../src/engine/wasm/kernels.js';
+import { loadKernels } from '../../../src/engine/wasm/kernels.js';
+import { expectSharedScratchWithinBudget } from '../../helpers/kernels.js';
 import { ALPHA_KINDS, firstDifference, random, randomBlocks, randomOverlay } from '../../helpers/random.js';
 import { referenceRotate } from '../../helpers/rotate-reference.js';
 
@@ -80,7 +81,6 @@ describe('rotation WebAssembly kernels', () => {
       const { kernel, reference } = bothWays(image, degrees, output);
       expect(firstDifference(kernel.data, reference.data), `${degrees}°`).toBe(-1);
     }
-    // The shared area never grows past its budget (in whole 64 KiB pages).
-    expect(shared.reserve(0).bytes.length).toBeLessThanOrEqual(Math.ceil((shared.scratchStart + SHARED_SCRATCH_BYTES) / 65536) * 65536);
+    expectSharedScratchWithinBudget(shared);
   });
 });

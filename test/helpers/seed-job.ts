@@ -1,4 +1,4 @@
-import { goldenBase64, goldenBytes } from '../test/helpers/http.js';
+import { goldenBase64, goldenBytes } from './http.js';
 
 /**
  * Issue 7's seed job: a 1024² JPEG base and the 1280x960 PNG overlay at 0.4,
