@@ -5,12 +5,12 @@
  * Usage: npm run build && npx tsx bench/memory.ts [concurrent=16]
  */
 import sharp from 'sharp';
-import { goldenBytes } from '../test/helpers/http.js';
+import { goldenBase64, goldenBytes } from '../test/helpers/http.js';
 import { startServer } from './server-process.js';
 
 const concurrent = Number(process.argv[2] ?? 16);
 const base = await sharp(goldenBytes('flowers.jpeg')).resize(2725, 2225, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
-const body = JSON.stringify({ base_image: base.toString('base64'), overlay_image: goldenBytes('test-pattern.png').toString('base64'), rescale_factor: 0.8, rotation: 20, x_offset: 400, y_offset: 300 });
+const body = JSON.stringify({ base_image: base.toString('base64'), overlay_image: goldenBase64('test-pattern.png'), rescale_factor: 0.8, rotation: 20, x_offset: 400, y_offset: 300 });
 
 const server = await startServer({ LOG_LEVEL: 'warn' });
 try {

@@ -1,5 +1,5 @@
 import { rgba, wholeOf, type Rect, type Rgba, type Size } from './raster.js';
-import { align16, kernelsFor } from './wasm/kernels.js';
+import { align16, kernelsFor, type Kernels } from './wasm/kernels.js';
 
 /** Python's round(x, 15), correctly rounded as CPython does it. */
 const round15 = (x: number): number => Number(x.toFixed(15));
@@ -88,18 +88,28 @@ export function rotationSource(size: Size, degrees: number, output: Rect): Rect 
 }
 
 /**
+ * `image` copied into kernel memory and premultiplied to Pillow's "RGBa", with
+ * `extra` bytes of room after it: in an instance of its own when large.
+ */
+function stagePremultiplied(image: Rgba, extra: number): { kernels: Kernels; bytes: Uint8Array; at: number; after: number } {
+  const imageBytes = align16(image.data.length);
+  const kernels = kernelsFor(imageBytes + extra);
+  const { bytes } = kernels.reserve(imageBytes + extra);
+  const at = kernels.scratchStart;
+  bytes.set(image.data, at);
+  kernels.premultiplyRgba(at, image.width * image.height);
+  return { kernels, bytes, at, after: at + imageBytes };
+}
+
+/**
  * Quarter turns move whole pixels, as Pillow's rotate does for 90/180/270, so a
  * 2x1 overlay becomes 1x2. Like the reference, the pixels still make the
  * "RGBa" round trip, which quantises semi-transparent colour.
  */
 function quarterTurn(image: Rgba, turns: 1 | 2 | 3, region: RotationRegion): Rgba {
   const pixels = image.width * image.height;
-  const kernels = kernelsFor(pixels * 4);
-  const { bytes } = kernels.reserve(pixels * 4);
-  const at = kernels.scratchStart;
-  bytes.set(image.data, at);
+  const { kernels, bytes, at } = stagePremultiplied(image, 0);
   // The round trip is pixel by pixel, so it may come before the pixels move.
-  kernels.premultiplyRgba(at, pixels);
   kernels.unpremultiplyRgba(at, pixels);
   const { output, source } = region;
   const out = rgba(output.width, output.height);
@@ -132,13 +142,7 @@ export function rotateOverlay(image: Rgba, degrees: number, region?: RotationReg
   const { output, source } = whole;
   const stride = image.width * 4;
   const rowBytes = output.width * 4;
-  const rowOffset = align16(image.height * stride);
-  const kernels = kernelsFor(rowOffset + rowBytes);
-  const { bytes } = kernels.reserve(rowOffset + rowBytes);
-  const src = kernels.scratchStart;
-  const row = src + rowOffset;
-  bytes.set(image.data, src);
-  kernels.premultiplyRgba(src, image.width * image.height);
+  const { kernels, bytes, at: src, after: row } = stagePremultiplied(image, rowBytes);
   const out = rgba(output.width, output.height);
   for (let v = 0; v < output.height; v++) {
     kernels.rotateRow(src, stride, source.x, source.y, w, h, a, b, c, d, e, f, output.y + v, output.x, output.width, row);

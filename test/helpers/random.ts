@@ -1,4 +1,4 @@
-import { rgba, type Rgba } from '../../src/engine/raster.js';
+import { rgba, type Rect, type Rgba, type Size } from '../../src/engine/raster.js';
 
 /** A small deterministic generator (mulberry32), so that a failure names a reproducible case. */
 export function random(seed: number): () => number {
@@ -9,6 +9,13 @@ export function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
+}
+
+/** A random rectangle inside `size`, at least 1x1: its corner, then its extent. */
+export function randomWindow(next: () => number, size: Size): Rect {
+  const x = Math.floor(next() * size.width);
+  const y = Math.floor(next() * size.height);
+  return { x, y, width: 1 + Math.floor(next() * (size.width - x)), height: 1 + Math.floor(next() * (size.height - y)) };
 }
 
 /** Index of the first differing byte, or -1 when equal. */

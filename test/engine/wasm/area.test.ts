@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rgba, type Rect } from '../../../src/engine/raster.js';
+import { rgba } from '../../../src/engine/raster.js';
 import { planArea } from '../../../src/engine/resample.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { referenceArea } from '../../helpers/area-reference.js';
-import { ALPHA_KINDS, firstDifference, random, randomOverlay } from '../../helpers/random.js';
+import { ALPHA_KINDS, firstDifference, random, randomOverlay, randomWindow } from '../../helpers/random.js';
 
 describe('area WebAssembly kernel', () => {
   it('gives the scalar reference bytes on 600 random overlays, sizes and windows', () => {
@@ -13,9 +13,7 @@ describe('area WebAssembly kernel', () => {
       const src = randomOverlay(next, 1 + Math.floor(next() * 64), 1 + Math.floor(next() * 64), alphaKind);
       // Shrinks, enlargements and both at once.
       const size = { width: 1 + Math.floor(next() * 96), height: 1 + Math.floor(next() * 96) };
-      const x = Math.floor(next() * size.width);
-      const y = Math.floor(next() * size.height);
-      const window: Rect = { x, y, width: 1 + Math.floor(next() * (size.width - x)), height: 1 + Math.floor(next() * (size.height - y)) };
+      const window = randomWindow(next, size);
       const at = firstDifference(planArea(src, size)(window).data, referenceArea(src, size, window).data);
       expect({ round, alphaKind, src: [src.width, src.height], size, window, at }).toEqual({ round, alphaKind, src: [src.width, src.height], size, window, at: -1 });
     }

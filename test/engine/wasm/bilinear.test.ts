@@ -4,7 +4,7 @@ import { planBilinear } from '../../../src/engine/resample.js';
 import { loadKernels } from '../../../src/engine/wasm/kernels.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { referenceBilinear } from '../../helpers/bilinear-reference.js';
-import { ALPHA_KINDS, firstDifference, random, randomBlocks, randomOverlay } from '../../helpers/random.js';
+import { ALPHA_KINDS, firstDifference, random, randomBlocks, randomOverlay, randomWindow } from '../../helpers/random.js';
 
 describe('bilinear WebAssembly kernel', () => {
   it('gives the scalar reference bytes on 600 random overlays, sizes and windows', () => {
@@ -13,9 +13,7 @@ describe('bilinear WebAssembly kernel', () => {
       const alphaKind = ALPHA_KINDS[round % 3]!;
       const src = randomOverlay(next, 1 + Math.floor(next() * 48), 1 + Math.floor(next() * 48), alphaKind);
       const size = { width: 1 + Math.floor(next() * 96), height: 1 + Math.floor(next() * 96) };
-      const x = Math.floor(next() * size.width);
-      const y = Math.floor(next() * size.height);
-      const window: Rect = { x, y, width: 1 + Math.floor(next() * (size.width - x)), height: 1 + Math.floor(next() * (size.height - y)) };
+      const window = randomWindow(next, size);
       const at = firstDifference(planBilinear(src, size)(window).data, referenceBilinear(src, size, window).data);
       expect({ round, alphaKind, src: [src.width, src.height], size, window, at }).toEqual({ round, alphaKind, src: [src.width, src.height], size, window, at: -1 });
     }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rgba, type Rect } from '../../../src/engine/raster.js';
+import { rgba } from '../../../src/engine/raster.js';
 import { planNearestExact } from '../../../src/engine/resample.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { referenceNearestExact } from '../../helpers/nearest-reference.js';
-import { ALPHA_KINDS, firstDifference, random, randomBlocks, randomOverlay } from '../../helpers/random.js';
+import { ALPHA_KINDS, firstDifference, random, randomBlocks, randomOverlay, randomWindow } from '../../helpers/random.js';
 
 describe('nearest-exact WebAssembly kernel', () => {
   it('gives the scalar reference bytes on 600 random overlays, noisy and flat, sizes and windows', () => {
@@ -13,9 +13,7 @@ describe('nearest-exact WebAssembly kernel', () => {
       const [width, height] = [1 + Math.floor(next() * 48), 1 + Math.floor(next() * 48)];
       const src = round % 2 ? randomBlocks(next, width, height, alphaKind, 6, 16) : randomOverlay(next, width, height, alphaKind);
       const size = { width: 1 + Math.floor(next() * 120), height: 1 + Math.floor(next() * 120) };
-      const x = Math.floor(next() * size.width);
-      const y = Math.floor(next() * size.height);
-      const window: Rect = { x, y, width: 1 + Math.floor(next() * (size.width - x)), height: 1 + Math.floor(next() * (size.height - y)) };
+      const window = randomWindow(next, size);
       const at = firstDifference(planNearestExact(src, size)(window).data, referenceNearestExact(src, size, window).data);
       expect({ round, alphaKind, src: [width, height], size, window, at }).toEqual({ round, alphaKind, src: [width, height], size, window, at: -1 });
     }
