@@ -16,8 +16,13 @@
  * sharp is set up as the server sets it (one libvips thread per render, no
  * operation cache): the same input buffers repeat here as they never do in
  * service, and libvips' cache would otherwise serve repeated decodes.
+ * Each round also prints the process's garbage collections. A run lands in
+ * one of two regimes of V8's heuristics: scavenges only, or a mark-compact
+ * every few jobs, which raises the floor ratio by about 0.1 (bench/RESULTS.md,
+ * eighth session); the counts say which one a round measured.
  * Usage: npx tsx bench/seed.ts [rounds=5] [iterations=40]
  */
+import { constants, PerformanceObserver, type NodeGCPerformanceDetail } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { configureSharpForServing } from '../src/http/render.js';
 import { jpegOptions } from '../src/engine/codec.js';
@@ -54,8 +59,21 @@ const names = Object.keys(jobs) as Name[];
 if (!(await jobs.floor()).equals((await jobs.superimpose()).data)) throw new Error('the floor does not encode the same output as superimpose()');
 for (const name of names) for (let i = 0; i < 3; i++) await jobs[name](); // warm-up
 
-interface Round { readonly ms: Record<Name, number>; readonly toFloor: number; readonly toNaive: number }
+/** Collections since the round began: scavenges, mark-compacts, and their pauses in ms. */
+const collections = { scavenges: 0, markCompacts: 0, pauseMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    // Node's gc entries carry a detail that @types/node 20 leaves off PerformanceEntry.
+    const { kind } = (entry as unknown as { detail: NodeGCPerformanceDetail }).detail;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) collections.scavenges++;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) collections.markCompacts++;
+    collections.pauseMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+interface Round { readonly ms: Record<Name, number>; readonly toFloor: number; readonly toNaive: number; readonly gc: typeof collections }
 async function round(): Promise<Round> {
+  Object.assign(collections, { scavenges: 0, markCompacts: 0, pauseMs: 0 });
   const samples: Record<Name, number[]> = { superimpose: [], floor: [], naive: [] };
   for (let i = 0; i < iterations; i++) {
     for (let k = 0; k < names.length; k++) {
@@ -70,6 +88,7 @@ async function round(): Promise<Round> {
     ms: { superimpose: median(samples.superimpose), floor: median(samples.floor), naive: median(samples.naive) },
     toFloor: ratio('floor'),
     toNaive: ratio('naive'),
+    gc: { ...collections },
   };
 }
 
@@ -85,3 +104,5 @@ const toFloor = results.map((r) => r.toFloor);
 const toNaive = results.map((r) => r.toNaive);
 console.log(`superimpose/floor ${median(toFloor).toFixed(2)}x (target <= 1.25; rounds ${list(toFloor, 2)})`);
 console.log(`superimpose/naive ${median(toNaive).toFixed(2)}x (target <= 0.6; rounds ${list(toNaive, 2)})`);
+const gc = results.map(({ gc: { scavenges, markCompacts, pauseMs } }) => `${scavenges}/${markCompacts}/${pauseMs.toFixed(0)}`).join(' ');
+console.log(`collections per round, scavenges/mark-compacts/pause ms: ${gc}`);
