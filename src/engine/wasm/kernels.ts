@@ -69,7 +69,7 @@ export const kernelsFor = (bytes: number): Kernels => (bytes <= SHARED_SCRATCH_B
  * A separate instance with a scratch area of its own, freed with it: for a
  * pass that needs more memory than the shared area should keep.
  */
-export function instantiateKernels(): Kernels {
+function instantiateKernels(): Kernels {
   module ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as {
