@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { SuperimposeError } from '../errors.js';
+import { decodePng } from './png.js';
 import type { Raster, Rgba } from './raster.js';
 
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp'] as const;
@@ -28,6 +29,8 @@ export function decodeRgba(input: Buffer, options: DecodeOptions): Promise<Rgba>
  * applied (pixel values as stored, as the reference reads them), first frame only.
  */
 async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
+  const png = await decodePng(input, ensureAlpha, options.maxPixels);
+  if (png) return png;
   // libvips refuses, from the header and before decoding, an image over limitInputPixels.
   const source = { ignoreIcc: true, autoOrient: true, limitInputPixels: options.maxPixels, pages: 1 } as const;
   let pipeline = sharp(input, source).toColourspace('srgb');

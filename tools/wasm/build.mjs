@@ -19,7 +19,7 @@ const EXPORTS = [
   'nearest_row', 'bilinear_row', 'bilinear_row_flat', 'bilinear_flat_count', 'area_add_row', 'area_store',
   'mask_luma', 'resample_horizontal', 'resample_vertical',
   'premultiply_rgba', 'unpremultiply_rgba', 'rotate_row',
-  'composite_row',
+  'composite_row', 'png_unfilter', 'rgb_to_rgba',
 ];
 const dir = fileURLToPath(new URL('../../src/engine/wasm/', import.meta.url));
 const source = join(dir, 'kernels.c');

@@ -504,3 +504,96 @@ void resample_vertical(const uint8_t *in, int32_t width, uint8_t *out, int32_t o
     }
   }
 }
+
+/*
+ * PNG decoding (filter method 0, PNG spec section 9) for 8-bit RGB or RGBA,
+ * `bpp` 3 or 4 bytes a pixel. Unfilters `rows` rows, each a filter-type byte
+ * and `row_bytes` filtered bytes, from `in` into consecutive rows of `out`;
+ * `prev` is the unfiltered row before the first (zeros above an image's top).
+ * Returns how many rows it unfiltered: fewer than `rows` if a row names a
+ * filter type that does not exist. Pixels move four bytes at a time, so `in`,
+ * `out` and `prev` need 3 readable (and `out` writable) bytes past their ends;
+ * the byte past an RGB pixel is rewritten by the next one.
+ */
+static inline v128_t pixel_at(const uint8_t *p) { return wasm_v128_load32_zero(p); }
+
+static void unfilter_up(const uint8_t *x, const uint8_t *up, uint8_t *out, int32_t row_bytes) {
+  int32_t i = 0;
+  for (; i + 16 <= row_bytes; i += 16) wasm_v128_store(out + i, wasm_i8x16_add(wasm_v128_load(x + i), wasm_v128_load(up + i)));
+  for (; i < row_bytes; i++) out[i] = (uint8_t)(x[i] + up[i]);
+}
+
+static void unfilter_sub(const uint8_t *x, uint8_t *out, int32_t row_bytes, int32_t bpp) {
+  v128_t left = wasm_i32x4_splat(0);
+  for (int32_t i = 0; i < row_bytes; i += bpp) {
+    left = wasm_i8x16_add(pixel_at(x + i), left);
+    wasm_v128_store32_lane(out + i, left, 0);
+  }
+}
+
+/* x + floor((left + up) / 2): avgr rounds halves up, so take back the odd sums' 1. */
+static void unfilter_average(const uint8_t *x, const uint8_t *up, uint8_t *out, int32_t row_bytes, int32_t bpp) {
+  const v128_t one = wasm_i8x16_splat(1);
+  v128_t left = wasm_i32x4_splat(0);
+  for (int32_t i = 0; i < row_bytes; i += bpp) {
+    const v128_t above = pixel_at(up + i);
+    const v128_t mean = wasm_i8x16_sub(wasm_u8x16_avgr(left, above), wasm_v128_and(wasm_v128_xor(left, above), one));
+    left = wasm_i8x16_add(pixel_at(x + i), mean);
+    wasm_v128_store32_lane(out + i, left, 0);
+  }
+}
+
+/*
+ * The Paeth predictor, pa <= pb && pa <= pc ? a : pb <= pc ? b : c, in the
+ * equivalent form that stb_image uses because its dependencies are short:
+ * with t = 3c - (a + b), lo = min(a, b) and hi = max(a, b), it is
+ * t >= lo ? hi : hi > t ? c : lo. The pixel to the left stays in 16-bit lanes
+ * from one pixel to the next, so the chain through it has no widening.
+ */
+static void unfilter_paeth(const uint8_t *x, const uint8_t *up, uint8_t *out, int32_t row_bytes, int32_t bpp) {
+  const v128_t low_byte = wasm_i16x8_splat(0xff);
+  v128_t a = wasm_i16x8_splat(0), c = a;
+  for (int32_t i = 0; i < row_bytes; i += bpp) {
+    const v128_t b = wasm_u16x8_extend_low_u8x16(pixel_at(up + i));
+    const v128_t filtered = wasm_u16x8_extend_low_u8x16(pixel_at(x + i));
+    const v128_t t = wasm_i16x8_sub(wasm_i16x8_add(c, wasm_i16x8_add(c, c)), wasm_i16x8_add(a, b));
+    const v128_t lo = wasm_i16x8_min(a, b);
+    const v128_t hi = wasm_i16x8_max(a, b);
+    const v128_t between = wasm_v128_bitselect(c, lo, wasm_i16x8_gt(hi, t));
+    const v128_t predictor = wasm_v128_bitselect(between, hi, wasm_i16x8_gt(t, lo));
+    a = wasm_v128_and(wasm_i16x8_add(filtered, predictor), low_byte);
+    wasm_v128_store32_lane(out + i, wasm_u8x16_narrow_i16x8(a, a), 0);
+    c = b;
+  }
+}
+
+int32_t png_unfilter(const uint8_t *in, uint8_t *out, const uint8_t *prev, int32_t rows, int32_t row_bytes, int32_t bpp) {
+  for (int32_t y = 0; y < rows; y++, in += row_bytes + 1, prev = out, out += row_bytes) {
+    const uint8_t *x = in + 1;
+    switch (in[0]) {
+      case 0: __builtin_memcpy(out, x, (uint32_t)row_bytes); break;
+      case 1: unfilter_sub(x, out, row_bytes, bpp); break;
+      case 2: unfilter_up(x, prev, out, row_bytes); break;
+      case 3: unfilter_average(x, prev, out, row_bytes, bpp); break;
+      case 4: unfilter_paeth(x, prev, out, row_bytes, bpp); break;
+      default: return y;
+    }
+  }
+  return rows;
+}
+
+/* RGB to RGBA with alpha 255, four pixels at a time: `rgb` needs 4 readable bytes past its end. */
+void rgb_to_rgba(const uint8_t *rgb, int32_t count, uint8_t *rgba) {
+  const v128_t spread = wasm_i8x16_make(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+  const v128_t opaque = wasm_i32x4_splat((int32_t)0xff000000);
+  int32_t i = 0;
+  for (; i + 4 <= count; i += 4, rgb += 12, rgba += 16) {
+    wasm_v128_store(rgba, wasm_v128_or(wasm_i8x16_swizzle(wasm_v128_load(rgb), spread), opaque));
+  }
+  for (; i < count; i++, rgb += 3, rgba += 4) {
+    rgba[0] = rgb[0];
+    rgba[1] = rgb[1];
+    rgba[2] = rgb[2];
+    rgba[3] = 255;
+  }
+}

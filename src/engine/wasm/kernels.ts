@@ -31,6 +31,9 @@ export interface Kernels {
     a: number, b: number, c: number, d: number, e: number, f: number,
     v: number, u0: number, count: number, out: number,
   ) => void;
+  /** Unfilters PNG rows; returns how many it did (fewer at an unknown filter type). */
+  readonly pngUnfilter: (input: number, out: number, prev: number, rows: number, rowBytes: number, bpp: number) => number;
+  readonly rgbToRgba: (rgb: number, count: number, rgba: number) => void;
   /** Makes `bytes` of scratch memory available from `scratchStart`; returns views, which a later call detaches. */
   reserve(bytes: number): ScratchViews;
   readonly scratchStart: number;
@@ -89,6 +92,8 @@ function instantiateKernels(): Kernels {
     premultiply_rgba: Kernels['premultiplyRgba'];
     unpremultiply_rgba: Kernels['unpremultiplyRgba'];
     rotate_row: Kernels['rotateRow'];
+    png_unfilter: Kernels['pngUnfilter'];
+    rgb_to_rgba: Kernels['rgbToRgba'];
   };
   exports.init();
   const { memory } = exports;
@@ -108,6 +113,8 @@ function instantiateKernels(): Kernels {
     premultiplyRgba: exports.premultiply_rgba,
     unpremultiplyRgba: exports.unpremultiply_rgba,
     rotateRow: exports.rotate_row,
+    pngUnfilter: exports.png_unfilter,
+    rgbToRgba: exports.rgb_to_rgba,
     scratchStart,
     reserve(bytes) {
       const needed = scratchStart + bytes;
