@@ -16,10 +16,10 @@
  * sharp is set up as the server sets it (one libvips thread per render, no
  * operation cache): the same input buffers repeat here as they never do in
  * service, and libvips' cache would otherwise serve repeated decodes.
- * Each round also prints the process's garbage collections. A run lands in
- * one of two regimes of V8's heuristics: scavenges only, or a mark-compact
- * every few jobs, which raises the floor ratio by about 0.1 (bench/RESULTS.md,
- * eighth session); the counts say which one a round measured.
+ * Each round also prints the process's garbage collections. Now and then a
+ * round falls into a state of V8's heuristics with a mark-compact every few
+ * jobs, which raises its floor ratio by 0.1–0.4 (bench/RESULTS.md, eighth and
+ * ninth sessions); the counts say which rounds did.
  * Usage: npx tsx bench/seed.ts [rounds=5] [iterations=40]
  */
 import { constants, PerformanceObserver, type NodeGCPerformanceDetail } from 'node:perf_hooks';
