@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { crc32, inflate } from 'node:zlib';
 import type { Raster } from './raster.js';
 import { align16, loadKernels } from './wasm/kernels.js';
@@ -93,8 +94,10 @@ export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixe
   if (!layout || layout.width * layout.height > maxPixels) return undefined;
   const rowBytes = layout.width * layout.bpp;
   const expected = layout.height * (rowBytes + 1);
+  // Past Node's largest buffer, the file goes to libvips like any other this decoder does not take.
+  if (layout.width * layout.height * 4 > constants.MAX_LENGTH || expected >= constants.MAX_LENGTH) return undefined;
   const compressed = Buffer.concat(layout.compressed);
-  let inflated: { buffer: Buffer; engine: { bytesWritten: number } };
+  let inflated: Inflated;
   try {
     // One output buffer a little larger than the rows (zlib's least is 64 bytes),
     // so that zlib fills it in one pass and any excess shows.
@@ -106,9 +109,16 @@ export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixe
   return unfilter(inflated.buffer, layout, ensureAlpha ? 4 : layout.bpp);
 }
 
-function inflateWhole(compressed: Buffer, chunkSize: number): Promise<{ buffer: Buffer; engine: { bytesWritten: number } }> {
+/** What zlib gives with `info: true`: the output, and the engine, which counts the input bytes it consumed. */
+interface Inflated {
+  readonly buffer: Buffer;
+  readonly engine: { readonly bytesWritten: number };
+}
+
+function inflateWhole(compressed: Buffer, chunkSize: number): Promise<Inflated> {
   return new Promise((resolve, reject) => {
-    inflate(compressed, { chunkSize, info: true }, (error, result) => (error ? reject(error) : resolve(result as unknown as { buffer: Buffer; engine: { bytesWritten: number } })));
+    // Node's types give the callback a Buffer, whatever `info` says.
+    inflate(compressed, { chunkSize, info: true }, (error, result) => (error ? reject(error) : resolve(result as unknown as Inflated)));
   });
 }
 
