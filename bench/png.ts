@@ -1,6 +1,6 @@
 /**
- * The PNG decoder (src/engine/png.ts) against libvips, each decoding to RGBA
- * as codec.ts asks of an overlay, on:
+ * The PNG decoder (src/engine/png.ts) against codec.ts's libvips path, each
+ * decoding to RGBA as an overlay is decoded, on:
  * - the seed overlay: golden/inputs/test-pattern.png, 1280x960 RGBA, flat art;
  * - a photograph: golden/inputs/Landscape_2.jpg as an RGB PNG that sharp
  *   writes with adaptive filtering, so that every filter type occurs.
@@ -10,7 +10,9 @@
  * Usage: npx tsx bench/png.ts [rounds=5] [iterations=40]
  */
 import sharp from 'sharp';
+import { decodeWithLibvips } from '../src/engine/codec.js';
 import { configureSharpForServing } from '../src/http/render.js';
+import { DEFAULT_PIXEL_LIMITS } from '../src/engine/limits.js';
 import { decodePng } from '../src/engine/png.js';
 import { goldenBytes } from '../test/helpers/http.js';
 import { median } from './stats.js';
@@ -24,10 +26,11 @@ const inputs = {
   photograph: await sharp(goldenBytes('Landscape_2.jpg')).png({ adaptiveFiltering: true }).toBuffer(),
 };
 
+const { maxInputPixels: maxPixels } = DEFAULT_PIXEL_LIMITS;
 const ours = async (png: Buffer) => {
-  if (!(await decodePng(png, true, Infinity))) throw new Error('the fast path declined the input');
+  if (!(await decodePng(png, true, maxPixels))) throw new Error('the fast path declined the input');
 };
-const libvips = (png: Buffer) => sharp(png, { ignoreIcc: true, autoOrient: true, pages: 1 }).toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer();
+const libvips = (png: Buffer) => decodeWithLibvips(png, { field: 'overlay_image', maxPixels }, true);
 
 for (const [name, png] of Object.entries(inputs)) {
   const { width, height } = await sharp(png).metadata();

@@ -35,7 +35,7 @@ function bicubic(x: number): number {
 }
 
 export interface FixedPointTaps {
-  /** Coefficients held per output: the most taps any has, rounded up to 4 for the kernel; zero past each count. */
+  /** Coefficients held per output: the largest tap count, rounded up to 4 for the kernel; zero past each count. */
   readonly stride: number;
   readonly bounds: Int32Array; // per output: first source index, count
   readonly weights: Int32Array; // per output: `stride` fixed-point coefficients
@@ -76,7 +76,7 @@ export function fixedPointTaps(inSize: number, outSize: number): FixedPointTaps 
 /**
  * One pass of Pillow's fixed-point resize, along rows (horizontal) or columns.
  * The sums are WebAssembly SIMD (resample_horizontal and resample_vertical in
- * wasm/kernels.c): whole numbers, so the same bytes in any order. The image,
+ * wasm/kernels.c): whole numbers, so the same bytes whatever the order. The image,
  * its tables and the result go into the kernel's memory whole, in an instance
  * of their own when large.
  */

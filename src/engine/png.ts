@@ -86,7 +86,7 @@ function readHeader(data: Uint8Array): { width: number; height: number; bpp: 3 |
 
 /**
  * Decodes an 8-bit RGB or RGBA PNG to a raster (RGB stays RGB unless
- * `ensureAlpha`), or gives undefined for libvips to decode it: any other PNG,
+ * `ensureAlpha`), or gives undefined for libvips to decode it: every other PNG,
  * one over `maxPixels`, or one whose data does not inflate to exactly its rows.
  */
 export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixels: number): Promise<Raster | undefined> {
@@ -94,13 +94,13 @@ export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixe
   if (!layout || layout.width * layout.height > maxPixels) return undefined;
   const rowBytes = layout.width * layout.bpp;
   const expected = layout.height * (rowBytes + 1);
-  // Past Node's largest buffer, the file goes to libvips like any other this decoder does not take.
+  // Past Node's largest buffer, the file goes to libvips like the others this decoder does not take.
   if (layout.width * layout.height * 4 > constants.MAX_LENGTH || expected >= constants.MAX_LENGTH) return undefined;
   const compressed = Buffer.concat(layout.compressed);
   let inflated: Inflated;
   try {
     // One output buffer a little larger than the rows (zlib's least is 64 bytes),
-    // so that zlib fills it in one pass and any excess shows.
+    // so that zlib fills it in one pass and excess data shows.
     inflated = await inflateWhole(compressed, Math.max(64, expected + 1));
   } catch {
     return undefined; // a corrupt stream: libvips will say so

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, decodeRgba } from '../../src/engine/codec.js';
+import { decodeImage, decodeRgba, decodeWithLibvips } from '../../src/engine/codec.js';
 import { decodePng, MAX_ROW_BYTES, readPngLayout } from '../../src/engine/png.js';
 import { loadKernels } from '../../src/engine/wasm/kernels.js';
 import { goldenBytes } from '../helpers/http.js';
@@ -9,13 +9,8 @@ import { expectSharedScratchWithinBudget } from '../helpers/kernels.js';
 import { FILTER_TYPES, PNG_SIGNATURE, pngChunk, pngHeader, writePng, type TestPng } from '../helpers/png.js';
 import { firstDifference, random, randomBlocks, randomOverlay } from '../helpers/random.js';
 
-/** libvips' decode, with the options codec.ts gives it: the oracle. */
-async function libvipsDecode(png: Buffer, ensureAlpha: boolean): Promise<{ width: number; height: number; channels: number; data: Buffer }> {
-  let pipeline = sharp(png, { ignoreIcc: true, autoOrient: true, pages: 1 }).toColourspace('srgb');
-  if (ensureAlpha) pipeline = pipeline.ensureAlpha();
-  const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels, data };
-}
+/** The oracle: codec.ts's decode through libvips alone. */
+const libvipsDecode = (png: Buffer, ensureAlpha: boolean) => decodeWithLibvips(png, { field: 'overlay_image', maxPixels: 1e9 }, ensureAlpha);
 
 /** Decodes through the fast path, which must take the file, and compares with libvips both ways. */
 async function expectSameAsLibvips(png: Buffer): Promise<void> {

@@ -16,7 +16,11 @@ export function paethPredictor(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-function predictor(filter: number, a: number, b: number, c: number): number {
+/** The filter's prediction of byte i of row y, from the unfiltered bytes to its left, above and above-left. */
+function prediction(filter: number, pixels: Uint8Array, rowBytes: number, bpp: number, y: number, i: number): number {
+  const a = i >= bpp ? pixels[y * rowBytes + i - bpp]! : 0;
+  const b = y > 0 ? pixels[(y - 1) * rowBytes + i]! : 0;
+  const c = y > 0 && i >= bpp ? pixels[(y - 1) * rowBytes + i - bpp]! : 0;
   switch (filter) {
     case 0: return 0;
     case 1: return a;
@@ -33,12 +37,7 @@ export function unfilterReference(filtered: Uint8Array, rowBytes: number, bpp: n
   const out = new Uint8Array(rows * rowBytes);
   for (let y = 0; y < rows; y++) {
     const filter = filtered[y * (rowBytes + 1)]!;
-    for (let i = 0; i < rowBytes; i++) {
-      const a = i >= bpp ? out[y * rowBytes + i - bpp]! : 0;
-      const b = y > 0 ? out[(y - 1) * rowBytes + i]! : 0;
-      const c = y > 0 && i >= bpp ? out[(y - 1) * rowBytes + i - bpp]! : 0;
-      out[y * rowBytes + i] = (filtered[y * (rowBytes + 1) + 1 + i]! + predictor(filter, a, b, c)) & 0xff;
-    }
+    for (let i = 0; i < rowBytes; i++) out[y * rowBytes + i] = (filtered[y * (rowBytes + 1) + 1 + i]! + prediction(filter, out, rowBytes, bpp, y, i)) & 0xff;
   }
   return out;
 }
@@ -50,12 +49,7 @@ export function filterReference(pixels: Uint8Array, rowBytes: number, bpp: numbe
   for (let y = 0; y < rows; y++) {
     const filter = filters[y % filters.length]!;
     out[y * (rowBytes + 1)] = filter;
-    for (let i = 0; i < rowBytes; i++) {
-      const a = i >= bpp ? pixels[y * rowBytes + i - bpp]! : 0;
-      const b = y > 0 ? pixels[(y - 1) * rowBytes + i]! : 0;
-      const c = y > 0 && i >= bpp ? pixels[(y - 1) * rowBytes + i - bpp]! : 0;
-      out[y * (rowBytes + 1) + 1 + i] = (pixels[y * rowBytes + i]! - predictor(filter, a, b, c)) & 0xff;
-    }
+    for (let i = 0; i < rowBytes; i++) out[y * (rowBytes + 1) + 1 + i] = (pixels[y * rowBytes + i]! - prediction(filter, pixels, rowBytes, bpp, y, i)) & 0xff;
   }
   return out;
 }
