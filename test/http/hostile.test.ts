@@ -2,7 +2,7 @@ import { connect, type AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { goldenBase64, stubServer, testConfig } from '../helpers/http.js';
+import { goldenBase64, goldenBytes, stubServer, testConfig } from '../helpers/http.js';
 import { animated, pngWithHeader, svg } from '../helpers/hostile.js';
 import { streamZeros } from '../helpers/net.js';
 
@@ -165,14 +165,19 @@ describe('hostile inputs', () => {
 
 describe('bounded renders over HTTP', () => {
   it('answers 429 with Retry-After past the render queue, and frees the slot of a client that hung up', async () => {
-    const busy = buildApp(testConfig({ SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1' }));
+    // The render in the slot fetches its base from a stub that answers only when
+    // released, so the slot stays taken however fast renders are.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const upstream = await stubServer((_req, res) => void held.then(() => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(goldenBytes('flowers.jpeg'))));
+    const busy = buildApp(testConfig({ SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' }));
     await busy.listen({ port: 0, host: '127.0.0.1' });
     const target = `http://127.0.0.1:${(busy.server.address() as AddressInfo).port}`;
     const heavy = JSON.stringify({ base_image: goldenBase64('flowers.jpeg'), overlay_image: goldenBase64('test-pattern.png'), rotation: 33 });
-    const send = (signal?: AbortSignal) => fetch(`${target}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: heavy, signal });
+    const send = (signal?: AbortSignal, body = heavy) => fetch(`${target}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
     const health = async () => (await (await fetch(`${target}/health`)).json()) as { renders_active: number; renders_queued: number };
     try {
-      const running = send();
+      const running = send(undefined, JSON.stringify({ ...JSON.parse(heavy), base_image: `${upstream.url}/base.jpg` }));
       await expect.poll(async () => (await health()).renders_active).toBe(1);
       const leaving = new AbortController();
       const waiting = send(leaving.signal).catch(() => 'aborted');
@@ -184,9 +189,12 @@ describe('bounded renders over HTTP', () => {
       leaving.abort();
       expect(await waiting).toBe('aborted');
       await expect.poll(async () => (await health()).renders_queued).toBe(0);
+      release();
       expect((await running).status).toBe(200);
     } finally {
+      release();
       await busy.close();
+      await upstream.close();
     }
   });
 });
