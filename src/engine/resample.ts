@@ -84,18 +84,31 @@ export function areaWindows(inSize: number, outSize: number): AreaWindows {
 export type WindowResampler = (window: Rect, into?: Uint8Array) => Rgba;
 
 /**
+ * A planner from a per-axis table and a kernel driver: the tables are built
+ * once, here, and each call has `fill` write its window from them.
+ */
+function planWindows<Table>(
+  src: Rgba,
+  size: Size,
+  tables: (inSize: number, outSize: number) => Table,
+  fill: (src: Rgba, xTable: Table, yTable: Table, window: Rect, out: Uint8Array) => void,
+): WindowResampler {
+  const xTable = tables(src.width, size.width);
+  const yTable = tables(src.height, size.height);
+  return (window, into) => {
+    const out = rgbaIn(window, into);
+    fill(src, xTable, yTable, window, out.data);
+    return out;
+  };
+}
+
+/**
  * Each output pixel is one source pixel through the premultiplied round trip.
  * The loop is WebAssembly (nearest_row in wasm/kernels.c, driven by
  * wasm/nearest.ts); an output row whose source row repeats is copied.
  */
 export function planNearestExact(src: Rgba, size: Size): WindowResampler {
-  const xs = nearestExactIndices(src.width, size.width);
-  const ys = nearestExactIndices(src.height, size.height);
-  return (window, into) => {
-    const out = rgbaIn(window, into);
-    nearestWindow(src, xs, ys, window, out.data);
-    return out;
-  };
+  return planWindows(src, size, nearestExactIndices, nearestWindow);
 }
 
 /**
@@ -107,13 +120,7 @@ export function planNearestExact(src: Rgba, size: Size): WindowResampler {
  * the flat regions of logos, one exact product replaces the four-tap sum.
  */
 export function planBilinear(src: Rgba, size: Size): WindowResampler {
-  const tx = linearTaps(src.width, size.width);
-  const ty = linearTaps(src.height, size.height);
-  return (window, into) => {
-    const out = rgbaIn(window, into);
-    bilinearWindow(src, tx, ty, window, out.data);
-    return out;
-  };
+  return planWindows(src, size, linearTaps, bilinearWindow);
 }
 
 /**
@@ -123,13 +130,7 @@ export function planBilinear(src: Rgba, size: Size): WindowResampler {
  * per channel: the same IEEE operations as the scalar arithmetic.
  */
 export function planArea(src: Rgba, size: Size): WindowResampler {
-  const wx = areaWindows(src.width, size.width);
-  const wy = areaWindows(src.height, size.height);
-  return (window, into) => {
-    const out = rgbaIn(window, into);
-    areaWindow(src, wx, wy, window, out.data);
-    return out;
-  };
+  return planWindows(src, size, areaWindows, areaWindow);
 }
 
 export const RESAMPLE_PLANNERS: Record<ResizeMethod, (src: Rgba, size: Size) => WindowResampler> = {

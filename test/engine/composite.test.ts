@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { clipPlacement, compositeOver } from '../../src/engine/composite.js';
-import { rgba, type Raster } from '../../src/engine/raster.js';
+import { rgba, type Raster, type Rgba } from '../../src/engine/raster.js';
 import { referenceCompositeOver } from '../helpers/composite-reference.js';
-import { firstDifference, random } from '../helpers/random.js';
 import { rgbaFromRows } from '../helpers/images.js';
+import { itMatchesReference, randomCases, type CaseLabel, type KernelCase } from '../helpers/kernel-cases.js';
 
 const whiteBase = (width: number, height: number): Raster => ({ width, height, channels: 3, data: new Uint8Array(width * height * 3).fill(255) });
+
+/** Runs of alpha, so that the kernel's four-opaque-pixel path and its fallbacks both occur. */
+const ALPHA_RUN = [255, 255, 255, 255, 0, 0, 0, 0, 1, 128, 254];
+
+/** compositeOver and its reference, each placing `overlay` at (x, y) on its own copy of `base`. */
+function compositing(label: CaseLabel, base: Raster, overlay: Rgba, x: number, y: number): KernelCase {
+  const onCopyOfBase = (composite: typeof compositeOver) => () => {
+    const out: Raster = { ...base, data: base.data.slice() };
+    composite(out, overlay, x, y);
+    return out.data;
+  };
+  return { label, kernel: onCopyOfBase(compositeOver), reference: onCopyOfBase(referenceCompositeOver) };
+}
 
 describe('compositeOver', () => {
   it('blends red at alpha 127 over white to (255, 128, 128), Pillow alpha_composite', () => {
@@ -53,38 +66,34 @@ describe('compositeOver', () => {
     expect(base.data.every((v) => v === 255)).toBe(true);
   });
 
-  it('gives the bytes of the scalar Pillow arithmetic on 400 random overlays over RGB and RGBA bases', () => {
-    const next = random(1121);
-    const byte = () => Math.floor(next() * 256);
-    // Runs of alpha, so that the kernel's four-opaque-pixel path and its fallbacks both occur.
-    const alphaRun = [255, 255, 255, 255, 0, 0, 0, 0, 1, 128, 254];
-    for (let round = 0; round < 400; round++) {
-      const channels = round % 2 ? 4 : 3;
-      const overlay = rgba(1 + Math.floor(next() * 40), 1 + Math.floor(next() * 12));
-      const run = Math.floor(next() * alphaRun.length);
-      for (let p = 0; p < overlay.width * overlay.height; p++) {
-        overlay.data.set([byte(), byte(), byte(), next() < 0.7 ? alphaRun[(run + (p >> 2)) % alphaRun.length]! : byte()], p * 4);
-      }
-      const width = overlay.width + Math.floor(next() * 8);
-      const height = overlay.height + Math.floor(next() * 4);
-      const data = Uint8Array.from({ length: width * height * channels }, byte);
-      const expected: Raster = { width, height, channels, data: data.slice() };
-      const actual: Raster = { width, height, channels, data };
-      const x = Math.floor(next() * (width - overlay.width + 1));
-      const y = Math.floor(next() * (height - overlay.height + 1));
-      referenceCompositeOver(expected, overlay, x, y);
-      compositeOver(actual, overlay, x, y);
-      expect({ round, at: firstDifference(actual.data, expected.data) }).toEqual({ round, at: -1 });
-    }
-  });
-
-  it('composites rows wider than one kernel call', () => {
-    const overlay = rgba(20000, 2);
-    for (let i = 0; i < overlay.data.length; i++) overlay.data[i] = (i * 7919) % 256;
-    const expected: Raster = { width: 20001, height: 3, channels: 3, data: new Uint8Array(20001 * 3 * 3).fill(90) };
-    const actual: Raster = { ...expected, data: expected.data.slice() };
-    referenceCompositeOver(expected, overlay, 1, 1);
-    compositeOver(actual, overlay, 1, 1);
-    expect(firstDifference(actual.data, expected.data)).toBe(-1);
-  });
+  itMatchesReference([
+    {
+      name: 'gives the bytes of the scalar Pillow arithmetic on 400 random overlays over RGB and RGBA bases',
+      cases: () =>
+        randomCases(1121, 400, (next, round) => {
+          const byte = () => Math.floor(next() * 256);
+          const channels = round % 2 ? 4 : 3;
+          const overlay = rgba(1 + Math.floor(next() * 40), 1 + Math.floor(next() * 12));
+          const run = Math.floor(next() * ALPHA_RUN.length);
+          for (let p = 0; p < overlay.width * overlay.height; p++) {
+            overlay.data.set([byte(), byte(), byte(), next() < 0.7 ? ALPHA_RUN[(run + (p >> 2)) % ALPHA_RUN.length]! : byte()], p * 4);
+          }
+          const width = overlay.width + Math.floor(next() * 8);
+          const height = overlay.height + Math.floor(next() * 4);
+          const base: Raster = { width, height, channels, data: Uint8Array.from({ length: width * height * channels }, byte) };
+          const x = Math.floor(next() * (width - overlay.width + 1));
+          const y = Math.floor(next() * (height - overlay.height + 1));
+          return compositing({ channels }, base, overlay, x, y);
+        }),
+    },
+    {
+      name: 'composites rows wider than one kernel call',
+      cases: () => {
+        const overlay = rgba(20000, 2);
+        for (let i = 0; i < overlay.data.length; i++) overlay.data[i] = (i * 7919) % 256;
+        const base: Raster = { width: 20001, height: 3, channels: 3, data: new Uint8Array(20001 * 3 * 3).fill(90) };
+        return [compositing({}, base, overlay, 1, 1)];
+      },
+    },
+  ]);
 });

@@ -1,6 +1,7 @@
-import { PREMULTIPLIED, toByte, UNIT } from './premultiplied.js';
+import type { Rect, Rgba, Size } from '../../src/engine/raster.js';
 import { linearTaps } from '../../src/engine/resample.js';
-import { rgba, type Rect, type Rgba, type Size } from '../../src/engine/raster.js';
+import { PREMULTIPLIED, toByte, UNIT } from './premultiplied.js';
+import { referenceWindow } from './window-reference.js';
 
 const f32 = Math.fround;
 
@@ -34,29 +35,22 @@ export function storeUnpremultiplied(out: Uint8Array, o: number, r: number, g: n
  * bit-exact then against torch 1.13. The tests hold the kernel to it.
  */
 export function referenceBilinear(src: Rgba, size: Size, window: Rect): Rgba {
-  const tx = linearTaps(src.width, size.width);
-  const ty = linearTaps(src.height, size.height);
-  const out = rgba(window.width, window.height);
   const data = src.data;
   const stride = src.width * 4;
   const channel = (p: number, c: number) => PREMULTIPLIED[(data[p + 3]! << 8) | data[p + c]!]!;
-  let o = 0;
-  for (let y = window.y; y < window.y + window.height; y++) {
+  return referenceWindow(src, size, window, linearTaps, (out, o, x, y, tx, ty) => {
     const row0 = ty.index0[y]! * stride;
     const row1 = ty.index1[y]! * stride;
-    for (let x = window.x; x < window.x + window.width; x++, o += 4) {
-      const w00 = f32(ty.weight0[y]! * tx.weight0[x]!);
-      const w01 = f32(ty.weight0[y]! * tx.weight1[x]!);
-      const w10 = f32(ty.weight1[y]! * tx.weight0[x]!);
-      const w11 = f32(ty.weight1[y]! * tx.weight1[x]!);
-      const p00 = row0 + tx.index0[x]! * 4;
-      const p01 = row0 + tx.index1[x]! * 4;
-      const p10 = row1 + tx.index0[x]! * 4;
-      const p11 = row1 + tx.index1[x]! * 4;
-      const sum = (c: number) => channel(p00, c) * w00 + channel(p01, c) * w01 + channel(p10, c) * w10 + channel(p11, c) * w11;
-      const alpha = UNIT[data[p00 + 3]!]! * w00 + UNIT[data[p01 + 3]!]! * w01 + UNIT[data[p10 + 3]!]! * w10 + UNIT[data[p11 + 3]!]! * w11;
-      storeUnpremultiplied(out.data, o, sum(0), sum(1), sum(2), f32(alpha));
-    }
-  }
-  return out;
+    const w00 = f32(ty.weight0[y]! * tx.weight0[x]!);
+    const w01 = f32(ty.weight0[y]! * tx.weight1[x]!);
+    const w10 = f32(ty.weight1[y]! * tx.weight0[x]!);
+    const w11 = f32(ty.weight1[y]! * tx.weight1[x]!);
+    const p00 = row0 + tx.index0[x]! * 4;
+    const p01 = row0 + tx.index1[x]! * 4;
+    const p10 = row1 + tx.index0[x]! * 4;
+    const p11 = row1 + tx.index1[x]! * 4;
+    const sum = (c: number) => channel(p00, c) * w00 + channel(p01, c) * w01 + channel(p10, c) * w10 + channel(p11, c) * w11;
+    const alpha = UNIT[data[p00 + 3]!]! * w00 + UNIT[data[p01 + 3]!]! * w01 + UNIT[data[p10 + 3]!]! * w10 + UNIT[data[p11 + 3]!]! * w11;
+    storeUnpremultiplied(out, o, sum(0), sum(1), sum(2), f32(alpha));
+  });
 }

@@ -28,6 +28,9 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
 export const ALPHA_KINDS = ['any', 'opaque', 'edges'] as const;
 export type AlphaKind = (typeof ALPHA_KINDS)[number];
 
+/** The alpha kind of a random case: each in turn, round by round. */
+export const alphaKindFor = (round: number): AlphaKind => ALPHA_KINDS[round % ALPHA_KINDS.length]!;
+
 const EDGE_ALPHAS = [0, 1, 2, 127, 128, 253, 254, 255];
 
 /** A random RGBA overlay: random colour, alpha drawn as `alphaKind` says. */
