@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { superimpose, type SuperimposeRequest } from '../src/index.js';
-import { DecodedImageCache } from '../src/decoded-cache.js';
+import { DecodedImageCache } from '../src/runtime/decoded-cache.js';
 import { goldenPath as golden } from '../test/helpers/http.js';
 import { median } from './stats.js';
 

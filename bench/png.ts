@@ -11,8 +11,8 @@
  */
 import sharp from 'sharp';
 import { decodeWithLibvips } from '../src/engine/codec.js';
-import { configureSharpForServing } from '../src/http/render.js';
-import { DEFAULT_PIXEL_LIMITS } from '../src/engine/limits.js';
+import { configureSharpForServing } from '../src/runtime/renderer.js';
+import { DEFAULT_PIXEL_LIMITS } from '../src/runtime/limits.js';
 import { decodePng } from '../src/engine/png.js';
 import { goldenBytes } from '../test/helpers/http.js';
 import { median } from './stats.js';

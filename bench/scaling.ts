@@ -6,7 +6,7 @@
  * Usage: npx tsx bench/scaling.ts [iterations=10]
  */
 import sharp from 'sharp';
-import { configureSharpForServing } from '../src/http/render.js';
+import { configureSharpForServing } from '../src/runtime/renderer.js';
 import { superimpose } from '../src/index.js';
 import { goldenBytes } from '../test/helpers/http.js';
 import { medianTime } from './stats.js';

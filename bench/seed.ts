@@ -24,7 +24,7 @@
  */
 import { constants, PerformanceObserver, type NodeGCPerformanceDetail } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { configureSharpForServing } from '../src/http/render.js';
+import { configureSharpForServing } from '../src/runtime/renderer.js';
 import { jpegOptions } from '../src/engine/codec.js';
 import { superimpose } from '../src/index.js';
 import { seedJob as loadSeedJob } from '../test/helpers/seed-job.js';

@@ -1,38 +1,52 @@
-/** `npm start`: serves on HOST:PORT; SIGTERM/SIGINT stop accepting, finish in-flight work within a bound, exit 0. */
-import { loadConfig } from './config.js';
+/**
+ * The server entry: `npm start` runs it; `import { start } from 'superimpose-local/server'`
+ * embeds it. SIGTERM/SIGINT stop accepting, finish in-flight work within a bound, exit 0.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type ServerConfig } from './config/server.js';
 import { buildApp } from './http/app.js';
-import { configureSharpForServing } from './http/render.js';
+import { configureSharpForServing } from './runtime/renderer.js';
 
-const config = loadConfig();
-configureSharpForServing();
-const app = buildApp(config);
+export { buildApp, loadConfig, type ServerConfig };
 
-let closing = false;
-const shutdown = (signal: string) => {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => {
-    app.log.warn('shutdown bound reached; exiting with work unfinished');
-    process.exit(1);
-  }, config.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS + 1000);
-  force.unref();
-  // Keep-alive sockets that go idle after close() began would otherwise hold it open.
-  setInterval(() => app.server.closeIdleConnections(), 100).unref();
-  app.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      app.log.error({ err: error }, 'error while closing');
+/** Builds the app from `config` (default: the environment), listens, and stops on SIGTERM or SIGINT. */
+export async function start(config: ServerConfig = loadConfig()): Promise<FastifyInstance> {
+  configureSharpForServing();
+  const app = buildApp(config);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      app.log.warn('shutdown bound reached; exiting with work unfinished');
       process.exit(1);
-    },
-  );
-};
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+    }, config.shutdownTimeoutMs + 1000);
+    force.unref();
+    // Keep-alive sockets that go idle after close() began would otherwise hold it open.
+    setInterval(() => app.server.closeIdleConnections(), 100).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  return app;
+}
 
-try {
-  await app.listen({ port: config.PORT, host: config.HOST });
-} catch (error) {
-  app.log.error({ err: error }, 'could not listen');
-  process.exit(1);
+const runAsProgram = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (runAsProgram) {
+  try {
+    await start();
+  } catch (error) {
+    process.stderr.write(`superimpose server: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }

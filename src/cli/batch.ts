@@ -4,8 +4,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSuperimposeRequest } from '../contract/superimpose.js';
-import { DecodedImageCache } from '../decoded-cache.js';
-import { superimpose } from '../superimpose.js';
+import { DecodedImageCache } from '../runtime/decoded-cache.js';
+import { renderSuperimpose } from '../runtime/render.js';
 import { describeError, EXIT, UsageError } from './errors.js';
 import { formatFromName } from './flags.js';
 import { cliUrlLoader } from './io.js';
@@ -91,7 +91,7 @@ export async function batchCommand(args: string[]): Promise<number> {
     try {
       const request = { ...job.request };
       request['image_format'] ??= formatFromName(job.out) ?? 'jpeg';
-      const { data } = await superimpose(parseSuperimposeRequest(request), { cache, loadUrl });
+      const { data } = await renderSuperimpose(parseSuperimposeRequest(request), { cache, loadUrl });
       await mkdir(dirname(job.out), { recursive: true });
       await writeFile(job.out, data);
       done++;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseSuperimposeRequest } from '../contract/superimpose.js';
-import { superimpose } from '../superimpose.js';
+import { renderSuperimpose } from '../runtime/render.js';
 import { UsageError } from './errors.js';
 import { formatFromName, parameterHelp, parameterOptions, requestFromFlags } from './flags.js';
 import { cliUrlLoader, readStdin } from './io.js';
@@ -35,7 +35,7 @@ export async function composeCommand(args: string[]): Promise<number> {
   }
   request['image_format'] ??= (out === '-' ? undefined : formatFromName(out)) ?? 'jpeg';
 
-  const { data } = await superimpose(parseSuperimposeRequest(request), { loadUrl: cliUrlLoader() });
+  const { data } = await renderSuperimpose(parseSuperimposeRequest(request), { loadUrl: cliUrlLoader() });
   const output = request['base64'] === true ? `${data.toString('base64')}\n` : data;
   if (out === '-') process.stdout.write(output);
   else await writeFile(out, output);

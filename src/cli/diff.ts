@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SuperimposeError } from '../errors.js';
+import { SuperimposeError } from '../contract/errors.js';
 import { compareImages, DEFAULT_THRESHOLD } from '../golden/compare.js';
 import { EXIT, UsageError } from './errors.js';
 

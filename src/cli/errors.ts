@@ -1,4 +1,4 @@
-import { SuperimposeError, type ErrorCode } from '../errors.js';
+import { SuperimposeError, type ErrorCode } from '../contract/errors.js';
 
 /** Exit codes (SPEC "Library and CLI"). */
 export const EXIT = { ok: 0, different: 1, usage: 2, input: 3 } as const;

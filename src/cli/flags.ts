@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
-import { SUPERIMPOSE_PARAMETERS, type ParameterName } from '../contract/superimpose.js';
 import { expectationOf } from '../contract/parameters.js';
+import { SUPERIMPOSE_PARAMETERS, type ParameterName } from '../contract/superimpose.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../engine/codec.js';
 import { UsageError } from './errors.js';
 

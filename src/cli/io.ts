@@ -1,16 +1,12 @@
 import { buffer } from 'node:stream/consumers';
-import { loadConfig } from '../config.js';
-import { createUrlLoader } from '../http/url-fetch.js';
-import type { UrlLoader } from '../image-source.js';
+import { loadConfig } from '../config/server.js';
+import type { UrlLoader } from '../runtime/sources.js';
+import { createUrlLoader } from '../runtime/url-fetch.js';
 
-/** URL inputs on the command line: the server's guarded fetcher, with its environment settings. */
+/** URL inputs on the command line: the guarded fetcher, with the server's environment settings. */
 export function cliUrlLoader(): UrlLoader {
-  const config = loadConfig();
-  return createUrlLoader({
-    timeoutMs: config.SUPERIMPOSE_FETCH_TIMEOUT_MS,
-    maxBytes: config.SUPERIMPOSE_FETCH_MAX_BYTES,
-    allowHosts: config.SUPERIMPOSE_ALLOW_HOSTS,
-  });
+  const { render, names } = loadConfig();
+  return createUrlLoader({ ...render.fetch, names });
 }
 
 let stdinRead = false;

@@ -55,7 +55,7 @@ const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; help:
   diff: { run: diffCommand, help: DIFF_HELP },
   batch: { run: batchCommand, help: BATCH_HELP },
   golden: { run: goldenCommand, help: GOLDEN_HELP },
-  serve: { run: runUntilSignalled('serve', () => import('../server.js')), help: SERVE_HELP },
+  serve: { run: runUntilSignalled('serve', async () => (await import('../server.js')).start()), help: SERVE_HELP },
   worker: { run: runUntilSignalled('worker', () => import('../worker.js')), help: WORKER_HELP },
 };
 

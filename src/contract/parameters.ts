@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeValue, SuperimposeError } from '../errors.js';
+import { describeValue, SuperimposeError } from './errors.js';
 
 /**
  * One row of a parameter table. Tables are `as const` data; zod schemas, CLI
@@ -18,6 +18,19 @@ export type ParameterTable = Readonly<Record<string, ParameterSpec>>;
 /** An image in the library: base64, data: URI, http(s) URL, file path, or bytes. */
 export type ImageSource = string | Uint8Array;
 
+/**
+ * How a surface takes images: the library also takes bytes and file paths;
+ * JSON takes only strings that can be an image (raw base64 of at least one
+ * byte, line breaks allowed; a data: URI; an http(s) URL), so its schema, and
+ * the OpenAPI document made from it, say exactly what the server accepts.
+ */
+export type ImageForm = 'library' | 'json';
+
+// Plain character-class runs only: a group repeated per character would overflow
+// V8's backtracking stack on a base64 string of a few megabytes.
+export const JSON_IMAGE_PATTERN =
+  '^\\s*(?:[dD][aA][tT][aA]:[^,]*,[\\s\\S]*|[hH][tT][tT][pP][sS]?://\\S+|[A-Za-z0-9+/_\\-\\s]*[A-Za-z0-9+/_-]\\s*[A-Za-z0-9+/_-][\\s=]*)$';
+
 function range(spec: { min?: number; max?: number }): string {
   if (spec.min !== undefined && spec.max !== undefined) return ` between ${spec.min} and ${spec.max}`;
   if (spec.min !== undefined) return ` of at least ${spec.min}`;
@@ -26,10 +39,10 @@ function range(spec: { min?: number; max?: number }): string {
 }
 
 /** "integer between 0 and 360", "one of "a", "b"", …: what a message says was expected. */
-export function expectationOf(spec: ParameterSpec): string {
+export function expectationOf(spec: ParameterSpec, images: ImageForm = 'library'): string {
   switch (spec.kind) {
     case 'image':
-      return 'an image (base64, data: URI, http(s) URL, file path or bytes)';
+      return images === 'json' ? 'base64, a data: URI or an http(s) URL' : 'an image (base64, data: URI, http(s) URL, file path or bytes)';
     case 'remote-image':
       return 'an image URL or base64 string';
     case 'string':
@@ -46,8 +59,10 @@ export function expectationOf(spec: ParameterSpec): string {
 
 export const isRequired = (spec: ParameterSpec): boolean => 'required' in spec && spec.required === true;
 
-type Base<S extends ParameterSpec> = S extends { kind: 'image' }
-  ? z.ZodType<ImageSource>
+type Base<S extends ParameterSpec, I extends ImageForm> = S extends { kind: 'image' }
+  ? I extends 'json'
+    ? z.ZodString
+    : z.ZodType<ImageSource>
   : S extends { kind: 'remote-image' | 'string' }
     ? z.ZodString
     : S extends { kind: 'number' | 'integer' }
@@ -58,21 +73,22 @@ type Base<S extends ParameterSpec> = S extends { kind: 'image' }
           ? z.ZodEnum<{ [K in V[number]]: K }>
           : never;
 
-type Field<S extends ParameterSpec, Defaults extends boolean> = S extends { required: true }
-  ? Base<S>
+type Field<S extends ParameterSpec, Defaults extends boolean, I extends ImageForm> = S extends { required: true }
+  ? Base<S, I>
   : Defaults extends true
     ? S extends { default: unknown }
-      ? z.ZodDefault<Base<S>>
-      : z.ZodOptional<Base<S>>
-    : z.ZodOptional<Base<S>>;
+      ? z.ZodDefault<Base<S, I>>
+      : z.ZodOptional<Base<S, I>>
+    : z.ZodOptional<Base<S, I>>;
 
-export type Shape<T extends ParameterTable, Defaults extends boolean> = { [K in keyof T]: Field<T[K], Defaults> };
+export type Shape<T extends ParameterTable, Defaults extends boolean, I extends ImageForm = 'library'> = { [K in keyof T]: Field<T[K], Defaults, I> };
 
-function baseSchema(name: string, spec: ParameterSpec): z.ZodType {
-  const error = (issue: { input?: unknown }) => `Expected ${expectationOf(spec)} for ${name} but received ${describeValue(issue.input)}`;
+function baseSchema(name: string, spec: ParameterSpec, images: ImageForm): z.ZodType {
+  const error = (issue: { input?: unknown }) => `Expected ${expectationOf(spec, images)} for ${name} but received ${describeValue(issue.input)}`;
   const meta = { description: spec.description };
   switch (spec.kind) {
     case 'image':
+      if (images === 'json') return z.string({ error }).regex(new RegExp(JSON_IMAGE_PATTERN), { error }).meta(meta);
       return z.union([z.string({ error }).min(1, { error }), z.instanceof(Uint8Array, { error })], { error }).meta(meta);
     case 'remote-image':
       return z.string({ error }).min(1, { error }).meta(meta);
@@ -94,15 +110,15 @@ function baseSchema(name: string, spec: ParameterSpec): z.ZodType {
 }
 
 /** The zod shape of a table; with `defaults`, optional fields take their default. */
-export function shapeOf<T extends ParameterTable, D extends boolean>(table: T, defaults: D): Shape<T, D> {
+export function shapeOf<T extends ParameterTable, D extends boolean, I extends ImageForm = 'library'>(table: T, defaults: D, images?: I): Shape<T, D, I> {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, spec] of Object.entries(table)) {
-    const field = baseSchema(name, spec);
+    const field = baseSchema(name, spec, images ?? 'library');
     if (isRequired(spec)) shape[name] = field;
     else if (defaults && 'default' in spec && spec.default !== undefined) shape[name] = field.default(spec.default as never);
     else shape[name] = field.optional();
   }
-  return shape as Shape<T, D>;
+  return shape as Shape<T, D, I>;
 }
 
 /** Parses against a schema; the first problem becomes a 400 naming its field. */

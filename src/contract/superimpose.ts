@@ -4,7 +4,6 @@ import { RESIZE_METHODS } from '../engine/resample.js';
 import { OVERLAY_RESIZE_MODES } from '../engine/target-size.js';
 import { parseOrThrow, shapeOf, type ParameterTable } from './parameters.js';
 
-export { expectationOf, type ImageSource, type ParameterSpec } from './parameters.js';
 
 /**
  * The superimpose parameters, once. The zod schema, the CLI flags and the
@@ -32,6 +31,9 @@ export type ParameterName = keyof typeof SUPERIMPOSE_PARAMETERS;
 
 /** The request schema: unknown fields are refused, defaults filled in. */
 export const superimposeRequestSchema = z.strictObject(shapeOf(SUPERIMPOSE_PARAMETERS, true));
+
+/** The same request as a JSON body: images only as strings that can be one. The HTTP routes and the OpenAPI document use it. */
+export const superimposeJsonSchema = z.strictObject(shapeOf(SUPERIMPOSE_PARAMETERS, true, 'json')).meta({ id: 'SuperimposeRequest' });
 
 /** What callers send: only the images are required. */
 export type SuperimposeRequest = z.input<typeof superimposeRequestSchema>;

@@ -1,17 +1,15 @@
 import sharp from 'sharp';
-import { SuperimposeError } from '../errors.js';
+import { ImageError } from './errors.js';
+import { limitLabel, type PixelLimit } from './limits.js';
 import { decodePng } from './png.js';
 import type { Raster, Rgba } from './raster.js';
 
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export interface DecodeOptions {
+export interface DecodeOptions extends PixelLimit {
   /** The request field the image came from, for error messages. */
   readonly field: string;
-  readonly maxPixels: number;
-  /** Names the limit in messages, e.g. "SUPERIMPOSE_MAX_INPUT_PIXELS". */
-  readonly limitName?: string;
 }
 
 /** Decodes a base image: RGB, or RGBA when it has alpha. */
@@ -52,19 +50,18 @@ export async function decodeWithLibvips(input: Buffer, options: DecodeOptions, e
 /** ISO-BMFF brands of HEVC-coded HEIF: libvips as shipped with sharp decodes AVIF but not these. */
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
 
-async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown): Promise<SuperimposeError> {
+async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown): Promise<ImageError> {
   const { field, maxPixels } = options;
   const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim();
   if (input.toString('latin1', 4, 8) === 'ftyp' && HEVC_BRANDS.has(input.toString('latin1', 8, 12))) {
-    return new SuperimposeError('invalid_image', `HEIC (HEVC-coded HEIF) is not supported for ${field}: convert it to JPEG, PNG, WebP or AVIF`, { field, cause });
+    return new ImageError('invalid_image', `HEIC (HEVC-coded HEIF) is not supported for ${field}: convert it to JPEG, PNG, WebP or AVIF`, field, cause);
   }
   if (/pixel limit/i.test(detail)) {
     // Only now read the size, from the header alone, to name it.
     const { width = 0, height = 0 } = await sharp(input, { limitInputPixels: false, pages: 1, autoOrient: true }).metadata().catch(() => ({ width: 0, height: 0 }));
-    const limit = options.limitName ? ` (${options.limitName})` : '';
-    return new SuperimposeError('too_large', `Expected an image of at most ${maxPixels} pixels${limit} for ${field} but received ${width}x${height} = ${width * height} pixels`, { field, cause });
+    return new ImageError('too_large', `Expected an image of at most ${maxPixels} pixels${limitLabel(options)} for ${field} but received ${width}x${height} = ${width * height} pixels`, field, cause);
   }
-  return new SuperimposeError('invalid_image', `Expected a decodable jpeg, png, webp, gif, tiff, avif, heif or svg image for ${field} but it could not be decoded: ${detail}`, { field, cause });
+  return new ImageError('invalid_image', `Expected a decodable jpeg, png, webp, gif, tiff, avif, heif or svg image for ${field} but it could not be decoded: ${detail}`, field, cause);
 }
 
 export interface EncodeOptions {
@@ -76,9 +73,8 @@ export interface EncodeOptions {
 /**
  * JPEG settings: baseline with the standard Huffman tables, as Pillow's
  * `save(format="JPEG", quality=q)` writes by default, and so the reference.
- * sharp's default, optimised tables take an encode 1.4–2.6 times as long; the
- * standard ones make the golden inputs' files 8–117% larger (bench/RESULTS.md,
- * seventh session).
+ * sharp's default, optimised tables make the encode markedly slower for files
+ * somewhat smaller (bench/RESULTS.md has the figures).
  */
 export const jpegOptions = (quality: number) => ({ quality, optimiseCoding: false }) as const;
 

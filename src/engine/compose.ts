@@ -1,6 +1,6 @@
-import { SuperimposeError } from '../errors.js';
 import { clipPlacement, compositeOver } from './composite.js';
-import type { PixelLimits } from './limits.js';
+import { ImageError } from './errors.js';
+import { limitLabel, type PixelLimit } from './limits.js';
 import { applyMaskAndOpacity, cropGrey, maskLuma, resizeBicubicPillow } from './mask.js';
 import type { Raster, Rgba, Size } from './raster.js';
 import type { ResizeMethod } from './resample.js';
@@ -32,19 +32,19 @@ export interface ComposeInputs {
 /** Bytes of overlay held at a time when compositing unrotated: a band stays in L2 cache between steps. */
 const BAND_BYTES = 1 << 16;
 
-function checkOverlayPixels(size: Size, limits: PixelLimits, stage: string): void {
+function checkOverlayPixels(size: Size, limit: PixelLimit, stage: string): void {
   const pixels = size.width * size.height;
-  if (pixels > limits.maxOverlayPixels) {
-    throw new SuperimposeError(
+  if (pixels > limit.maxPixels) {
+    throw new ImageError(
       'too_large',
-      `Expected an overlay of at most ${limits.maxOverlayPixels} pixels ${stage} but it would be ${size.width}x${size.height} = ${pixels} pixels`,
-      { field: stage === 'after rotation' ? 'rotation' : 'overlay_resize' },
+      `Expected an overlay of at most ${limit.maxPixels} pixels${limitLabel(limit)} ${stage} but it would be ${size.width}x${size.height} = ${pixels} pixels`,
+      stage === 'after rotation' ? 'rotation' : 'overlay_resize',
     );
   }
 }
 
 /** Steps 1–7 of the SPEC pipeline on decoded rasters; returns the base, composited. */
-export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: PixelLimits): Raster {
+export function compose(inputs: ComposeInputs, options: ComposeOptions, overlayLimit: PixelLimit): Raster {
   const { base, mask } = inputs;
   const target = overlayTargetSize(inputs.overlay, base, {
     mode: options.overlayResize,
@@ -52,8 +52,8 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, limits: 
     requested: { width: options.width, height: options.height },
   });
   const canvas = rotatedSize(target, options.rotation);
-  checkOverlayPixels(target, limits, 'after resizing');
-  checkOverlayPixels(canvas, limits, 'after rotation');
+  checkOverlayPixels(target, overlayLimit, 'after resizing');
+  checkOverlayPixels(canvas, overlayLimit, 'after rotation');
 
   // Only the part that lands on the base is resampled, masked, turned and blended;
   // an overlay wholly outside leaves the base as it is.

@@ -1,15 +1,9 @@
-/** Pixel bounds checked before anything of that size is allocated. */
-export interface PixelLimits {
-  /** Per decoded input image, checked from its header. */
-  readonly maxInputPixels: number;
-  /** Per overlay, after resizing and again after rotation. */
-  readonly maxOverlayPixels: number;
-  /** The output, which has the base's size: checked from the base's header. */
-  readonly maxOutputPixels: number;
+/** A bound on an image's pixels, checked before anything of that size is allocated. */
+export interface PixelLimit {
+  readonly maxPixels: number;
+  /** The setting that sets the bound, named in the refusal (e.g. "limits.maxInputPixels"). */
+  readonly limitName?: string | undefined;
 }
 
-export const DEFAULT_PIXEL_LIMITS: PixelLimits = {
-  maxInputPixels: 50_000_000,
-  maxOverlayPixels: 25_000_000,
-  maxOutputPixels: 50_000_000,
-};
+/** " (name)" after a bound in a message, or nothing. */
+export const limitLabel = (limit: PixelLimit): string => (limit.limitName ? ` (${limit.limitName})` : '');

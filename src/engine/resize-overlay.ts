@@ -1,4 +1,4 @@
-import { cropRgba, wholeOf, type Rect, type Rgba, type Size } from './raster.js';
+import { cropRgba, type Rgba, type Size } from './raster.js';
 import { RESAMPLE_PLANNERS, type ResizeMethod, type WindowResampler } from './resample.js';
 
 /**
@@ -9,9 +9,4 @@ import { RESAMPLE_PLANNERS, type ResizeMethod, type WindowResampler } from './re
 export function planOverlayResize(overlay: Rgba, size: Size, method: ResizeMethod): WindowResampler {
   if (size.width === overlay.width && size.height === overlay.height) return (window, into) => cropRgba(overlay, window, into);
   return RESAMPLE_PLANNERS[method](overlay, size);
-}
-
-/** Step 2 in one call: `window` (default all) of the overlay resized to `size`. */
-export function resizeOverlay(overlay: Rgba, size: Size, method: ResizeMethod, window: Rect = wholeOf(size)): Rgba {
-  return planOverlayResize(overlay, size, method)(window);
 }

@@ -1,4 +1,4 @@
-import { SuperimposeError } from '../errors.js';
+import { ImageError } from './errors.js';
 import type { Size } from './raster.js';
 
 /** Segmind's spelling, typo included, plus the correct spelling of the last mode. */
@@ -32,10 +32,10 @@ export function overlayTargetSize(overlay: Size, base: Size, options: TargetSize
   const size = computeTarget(overlay, base, options);
   if (size.width < 1 || size.height < 1) {
     const field = options.mode === 'Resize by rescale_factor' ? 'rescale_factor' : 'overlay_resize';
-    throw new SuperimposeError(
+    throw new ImageError(
       'invalid_parameter',
       `Expected ${field} to give an overlay of at least 1x1 pixels but it gives ${size.width}x${size.height} (overlay_resize "${options.mode}", overlay ${overlay.width}x${overlay.height})`,
-      { field },
+      field,
     );
   }
   return size;

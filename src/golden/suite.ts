@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { superimpose } from '../superimpose.js';
+import { superimpose } from '../library/superimpose.js';
 import { compareImages, DEFAULT_THRESHOLD, type ImageComparison } from './compare.js';
 
 /**

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { SuperimposeError } from '../errors.js';
+import { SuperimposeError } from '../contract/errors.js';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-/** Paths anyone may read: health, docs, and job outputs (their random id is the capability). */
-const OPEN = [/^\/health$/, /^\/docs$/, /^\/openapi\.json$/, /^\/v2\/requests\/[^/]+\/output$/];
+/** Paths anyone may read: health, the docs and the document, and job outputs (their random id is the capability). */
+const OPEN = [/^\/health$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$/, /^\/v2\/requests\/[^/]+\/output$/];
 
 /**
  * x-api-key checking, on only when keys are configured. Keys are compared as

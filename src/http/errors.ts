@@ -1,12 +1,13 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { SuperimposeError } from '../errors.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SuperimposeError } from '../contract/errors.js';
+import { settingName, type SettingNames } from '../runtime/settings.js';
 
 /** Patterns of the app's routes with the methods each answers, for 404 versus 405. */
 export class RouteTable {
   private readonly routes: { pattern: RegExp; methods: Set<string> }[] = [];
 
   add(url: string, methods: readonly string[]): void {
-    const pattern = new RegExp(`^${url.replace(/:[^/]+/g, '[^/]+')}/?$`);
+    const pattern = new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*$/, '.*')}/?$`);
     const existing = this.routes.find((r) => r.pattern.source === pattern.source);
     if (existing) for (const m of methods) existing.methods.add(m);
     else this.routes.push({ pattern, methods: new Set(methods) });
@@ -18,39 +19,45 @@ export class RouteTable {
   }
 }
 
-/** The one error handler: every error is {"error": "..."} with the catalogue's status; a 500 says nothing of internals. */
-export function installErrorHandling(app: FastifyInstance, routes: RouteTable): void {
+/**
+ * The one error handler: every error is {"error": "..."} with the catalogue's
+ * status; a 500 says nothing of internals. A request that matched no route is
+ * a 404 or a 405 whatever else went wrong with it.
+ */
+export function installErrorHandling(app: FastifyInstance, names: SettingNames): void {
+  const routes = new RouteTable();
   app.addHook('onRoute', (route) => {
     routes.add(route.url, ([] as string[]).concat(route.method));
   });
 
-  app.setErrorHandler((error: FastifyError | SuperimposeError, request, reply) => {
-    if (error instanceof SuperimposeError) {
-      if (error.status === 429) reply.header('retry-after', '1');
-      return reply.status(error.status).send({ error: error.message });
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return reply.status(status).send({ error: publicMessage(error) });
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: 'Internal server error' });
-  });
-
-  app.setNotFoundHandler((request, reply) => {
+  const noRoute = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '/';
     const methods = routes.methodsFor(path);
     if (methods) {
       return reply.status(405).header('allow', methods.join(', ')).send({ error: `Method ${request.method} is not allowed on ${path}: use ${methods.join(' or ')}` });
     }
     return reply.status(404).send({ error: `No route ${request.method} ${path}` });
+  };
+
+  app.setErrorHandler((error: FastifyError | SuperimposeError, request, reply) => {
+    if (request.is404) return noRoute(request, reply);
+    if (error instanceof SuperimposeError) {
+      if (error.status === 429) reply.header('retry-after', '1');
+      return reply.status(error.status).send({ error: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return reply.status(status).send({ error: publicMessage(error, names) });
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: 'Internal server error' });
   });
+
+  app.setNotFoundHandler(noRoute);
 }
 
-function publicMessage(error: FastifyError): string {
+function publicMessage(error: FastifyError, names: SettingNames): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return `Request body is larger than the limit (SUPERIMPOSE_MAX_BODY_BYTES)`;
+      return `Request body is larger than the limit (${settingName(names, 'maxBodyBytes')})`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return `Expected content-type application/json but received ${error.message.replace(/^Unsupported Media Type: /, '')}`;
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { SuperimposeError } from '../errors.js';
-import type { Renderer } from './render.js';
+import { z } from 'zod';
+import { SuperimposeError } from '../contract/errors.js';
+import type { Renderer } from '../runtime/renderer.js';
+import { errorResponses } from './schemas.js';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -60,8 +63,8 @@ export function createMetrics(load: { pending: () => Promise<number>; renders: (
   };
 }
 
-/** Counts requests by route and status, and serves GET /metrics. */
-export function metricsRoutes(app: FastifyInstance, metrics: Metrics): void {
+/** Counts every request by route and status: installed on the root, so it sees every route. */
+export function countRequests(app: FastifyInstance, metrics: Metrics): void {
   const requests = new Counter({
     name: 'superimpose_http_requests_total',
     help: 'HTTP requests answered, by method, route and status',
@@ -71,5 +74,12 @@ export function metricsRoutes(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
     requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
-  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+}
+
+/** GET /metrics: Prometheus text. */
+export function metricsRoute(app: FastifyInstance, metrics: Metrics): void {
+  app.withTypeProvider<ZodTypeProvider>().get('/metrics', {
+    schema: { summary: 'Prometheus metrics of this process', response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: z.string() } } }, ...errorResponses(401) } },
+    handler: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  });
 }

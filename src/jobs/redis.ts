@@ -1,72 +1,76 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { SuperimposeParams } from '../contract/superimpose.js';
-import { SuperimposeError } from '../errors.js';
-import type { JobRunner } from './queue.js';
-import type { JobService } from './service.js';
-import type { JobRecord, JobResult, JobStore } from './store.js';
+import { SuperimposeError } from '../contract/errors.js';
+import type { JobExecutor, JobLifecycle, JobQueue } from './lifecycle.js';
+import type { JobOutput, JobRecord } from './record.js';
+import type { JobStorage } from './storage.js';
 
-export interface RedisJobsOptions {
+export interface RedisOptions {
   readonly url: string;
-  /** Key prefix for this deployment's queue and records. */
+  /** Key prefix of one deployment's queue and records. */
   readonly prefix: string;
   readonly ttlMs: number;
-  /** Jobs waiting beyond those running; past it a submit is a 429. */
-  readonly queueLimit: number;
-  /** Tries per job for unexpected failures and crashed workers, the first included. */
+  /** Runs per job for unexpected failures and crashed workers, the first included. */
   readonly attempts: number;
   /** A worker that stops renewing its lock this long is taken as crashed and its job re-queued. */
   readonly lockMs: number;
-  /** Largest result kept in Redis. */
-  readonly maxResultBytes: number;
 }
 
-interface JobData {
-  readonly params: SuperimposeParams;
+interface JobData<P> {
+  readonly payload: P;
   readonly createdAt: number;
 }
 
 const QUEUE = 'superimpose';
 
-/** A record as kept in Redis: the result's bytes live under their own key. */
-type StoredRecord = Omit<JobRecord, 'result'> & { result?: Omit<JobResult, 'data'> };
+/** How long a request waits on Redis before it is answered 503. */
+const REDIS_WAIT_MS = 5000;
+
+type Succeeded = Extract<JobRecord, { status: 'succeeded' }>;
+/** A record as kept in Redis: the output's bytes live under a key of their own. */
+type StoredRecord = Exclude<JobRecord, Succeeded> | (Omit<Succeeded, 'output'> & { readonly output: Omit<JobOutput, 'data'> });
+
+/** Commands queue while ioredis reconnects: a bound keeps callers from hanging on a dead Redis. */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  const timeout = sleep(ms, undefined, { ref: false }).then(() => {
+    throw new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms: retry later`);
+  });
+  return Promise.race([work, timeout]);
+}
 
 /**
- * Job records in Redis: metadata as JSON and the result image as bytes, both
+ * Job records in Redis: metadata as JSON, the output image as bytes, both
  * expiring with the result TTL, so any instance answers for any job.
  */
-export class RedisJobStore implements JobStore {
+class RedisJobStorage implements JobStorage {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly ttlMs: number,
-    /** Why BullMQ failed a job whose record never heard of it (a worker crashed past its retries). */
-    private readonly failedReason: (id: string) => Promise<string | undefined> = async () => undefined,
+    private readonly options: RedisOptions,
+    /** Why BullMQ failed a job its record never heard of (a worker crashed past its tries). */
+    private readonly failedReason: (id: string) => Promise<string | undefined>,
   ) {}
 
   private key(kind: 'job' | 'result', id: string): string {
-    return `${this.prefix}:${kind}:${id}`;
+    return `${this.options.prefix}:${kind}:${id}`;
   }
 
-  async put(job: JobRecord): Promise<void> {
-    const { result, ...meta } = job;
-    const record = result ? { ...meta, result: { format: result.format, base64: result.base64 } } : meta;
-    const write = this.redis.multi().set(this.key('job', job.id), JSON.stringify(record), 'PX', this.ttlMs);
-    if (result) write.set(this.key('result', job.id), result.data, 'PX', this.ttlMs);
+  async put(record: JobRecord): Promise<void> {
+    const stored: StoredRecord = record.status === 'succeeded' ? { ...record, output: { format: record.output.format, base64: record.output.base64 } } : record;
+    const write = this.redis.multi().set(this.key('job', record.id), JSON.stringify(stored), 'PX', this.options.ttlMs);
+    if (record.status === 'succeeded') write.set(this.key('result', record.id), record.output.data, 'PX', this.options.ttlMs);
     await within(REDIS_WAIT_MS, write.exec());
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
     const record = await this.read(id);
-    if (!record || record.upstream || (record.status !== 'QUEUED' && record.status !== 'PROCESSING')) return record;
+    if (!record || (record.status !== 'queued' && record.status !== 'running')) return record;
     const reason = await this.failedReason(id);
     if (reason === undefined) return record;
     // The worker may have written its own verdict since the first read: that one stands.
     const latest = await this.read(id);
-    if (!latest || latest.status === 'FAILED' || latest.status === 'COMPLETED') return latest;
-    const failed: JobRecord = { id, status: 'FAILED', createdAt: record.createdAt, error: `The render failed: ${reason}` };
+    if (!latest || (latest.status !== 'queued' && latest.status !== 'running')) return latest;
+    const failed: JobRecord = { id, createdAt: record.createdAt, status: 'failed', error: `The render failed: ${reason}`, seconds: undefined };
     await this.put(failed);
     return failed;
   }
@@ -74,61 +78,59 @@ export class RedisJobStore implements JobStore {
   private async read(id: string): Promise<JobRecord | undefined> {
     const text = await within(REDIS_WAIT_MS, this.redis.get(this.key('job', id)));
     if (text === null) return undefined;
-    const { result, ...record } = JSON.parse(text) as StoredRecord;
-    if (record.status !== 'COMPLETED' || !result) return record;
+    const stored = JSON.parse(text) as StoredRecord;
+    if (stored.status !== 'succeeded') return stored;
     const data = await within(REDIS_WAIT_MS, this.redis.getBuffer(this.key('result', id)));
-    return data === null ? undefined : { ...record, result: { ...result, data } };
+    return data === null ? undefined : { ...stored, output: { ...stored.output, data } };
   }
-
-  async close(): Promise<void> {}
 }
 
-/** BullMQ's connection needs maxRetriesPerRequest null for blocking commands. Errors surface through /health. */
+/** BullMQ's connection needs maxRetriesPerRequest null for blocking commands. Errors surface through health(). */
 function connect(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   redis.on('error', () => {});
   return redis;
 }
 
-/** Commands queue while ioredis reconnects: a bound keeps callers from hanging on a dead Redis (then 503). */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  return Promise.race([work, sleep(ms).then(() => Promise.reject(new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms: retry later`)))]);
+export interface RedisBackend<P> {
+  readonly storage: JobStorage;
+  readonly queue: JobQueue<P>;
+  health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
+  /** Renders jobs from the queue, here, `concurrency` at once; closing waits for those in hand. */
+  startWorker(concurrency: number, lifecycle: JobLifecycle<P>, execute: JobExecutor<P>): { close: () => Promise<void> };
+  close(timeoutMs: number): Promise<void>;
 }
 
-/** How long a request waits on Redis before it is answered 503. */
-const REDIS_WAIT_MS = 5000;
-
-/** v2 jobs in BullMQ: the front submits and answers; workers (here or in other processes) render. */
-export function redisJobs(options: RedisJobsOptions): JobService {
+/** v2 jobs in Redis and BullMQ, shared by every instance of a deployment. */
+export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
   const redis = connect(options.url);
-  const queue = new Queue<JobData>(QUEUE, { connection: redis, prefix: options.prefix });
+  const queue = new Queue<JobData<P>>(QUEUE, { connection: redis, prefix: options.prefix });
   queue.on('error', () => {});
-  const store = new RedisJobStore(redis, options.prefix, options.ttlMs, async (id) => {
+  const storage = new RedisJobStorage(redis, options, async (id) => {
     const job = await queue.getJob(id);
     return job && (await job.getState()) === 'failed' ? job.failedReason || 'failed' : undefined;
   });
+  const pendingCounts = async () => within(1000, queue.getJobCounts('waiting', 'active', 'delayed'));
   return {
-    store,
-    async submit(params) {
-      const waiting = await within(REDIS_WAIT_MS, queue.getWaitingCount());
-      if (waiting >= options.queueLimit) {
-        throw new SuperimposeError('rate_limited', `The job queue is full (${options.queueLimit} waiting, SUPERIMPOSE_QUEUE_LIMIT): retry later`);
-      }
-      // The record exists before any worker can see the job, so a fast worker's COMPLETED is never overwritten.
-      const job: JobRecord = { id: randomUUID(), status: 'QUEUED', createdAt: Date.now() };
-      await store.put(job);
-      await within(REDIS_WAIT_MS, queue.add(QUEUE, { params, createdAt: job.createdAt }, {
-        jobId: job.id,
-        attempts: options.attempts,
-        backoff: { type: 'fixed', delay: 200 },
-        removeOnComplete: true,
-        removeOnFail: { age: Math.ceil(options.ttlMs / 1000) },
-      }));
-      return job;
-    },
-    pending: async () => {
-      const counts = await within(1000, queue.getJobCounts('waiting', 'active', 'delayed'));
-      return (counts['waiting'] ?? 0) + (counts['active'] ?? 0) + (counts['delayed'] ?? 0);
+    storage,
+    queue: {
+      waiting: () => within(REDIS_WAIT_MS, queue.getWaitingCount()),
+      pending: async () => {
+        const counts = await pendingCounts();
+        return (counts['waiting'] ?? 0) + (counts['active'] ?? 0) + (counts['delayed'] ?? 0);
+      },
+      add: async ({ id, createdAt, payload }) => {
+        await within(
+          REDIS_WAIT_MS,
+          queue.add(QUEUE, { payload, createdAt }, {
+            jobId: id,
+            attempts: options.attempts,
+            backoff: { type: 'fixed', delay: 200 },
+            removeOnComplete: true,
+            removeOnFail: { age: Math.ceil(options.ttlMs / 1000) },
+          }),
+        );
+      },
     },
     async health() {
       try {
@@ -138,64 +140,35 @@ export function redisJobs(options: RedisJobsOptions): JobService {
         return { ok: false, details: { redis: 'down', error: (error as Error).message } };
       }
     },
+    startWorker(concurrency, lifecycle, execute) {
+      const connection = connect(options.url);
+      // Closing waits for the jobs in hand: a run here is never aborted (a killed worker's job is re-queued instead).
+      const never = new AbortController().signal;
+      const worker = new Worker<JobData<P>>(
+        QUEUE,
+        async (job) => {
+          const outcome = await lifecycle.run({ id: job.id!, createdAt: job.data.createdAt, payload: job.data.payload }, job.attemptsMade + 1, execute, never);
+          // The request itself is at fault, or the tries are used up: BullMQ must not try again.
+          if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.error);
+          if (outcome.kind === 'retry') throw outcome.cause;
+        },
+        { connection, prefix: options.prefix, concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: Math.max(options.attempts - 1, 1) },
+      );
+      // A crashed worker's job that stalled too often is failed by BullMQ itself, in whichever worker noticed.
+      worker.on('failed', (job, error) => {
+        if (job && /stalled/i.test(error.message)) void lifecycle.fail({ id: job.id!, createdAt: job.data.createdAt }, `The workers rendering it kept stopping: ${error.message}`).catch(() => {});
+      });
+      // Connection errors are retried by ioredis; health() reports them.
+      worker.on('error', () => {});
+      return {
+        close: async () => {
+          await worker.close();
+          connection.disconnect();
+        },
+      };
+    },
     async close(timeoutMs) {
       await within(timeoutMs, queue.close()).catch(() => {});
-      redis.disconnect();
-    },
-  };
-}
-
-export interface RedisWorkerOptions extends RedisJobsOptions {
-  readonly concurrency: number;
-}
-
-/** A BullMQ worker rendering v2 jobs into the Redis store. Closing waits for the jobs it is rendering. */
-export function redisWorker(options: RedisWorkerOptions, render: JobRunner<SuperimposeParams>): { close: () => Promise<void> } {
-  const redis = connect(options.url);
-  const store = new RedisJobStore(redis, options.prefix, options.ttlMs);
-  const failed = (job: Job<JobData>, error: string) => store.put({ id: job.id!, status: 'FAILED', createdAt: job.data.createdAt, error });
-  const worker = new Worker<JobData>(
-    QUEUE,
-    async (job) => {
-      const { params, createdAt } = job.data;
-      await store.put({ id: job.id!, status: 'PROCESSING', createdAt });
-      const started = performance.now();
-      try {
-        const result = await render(params);
-        if (result.data.length > options.maxResultBytes) {
-          throw new SuperimposeError('too_large', `The result is ${result.data.length} bytes, over SUPERIMPOSE_MAX_RESULT_BYTES (${options.maxResultBytes})`);
-        }
-        await store.put({ id: job.id!, status: 'COMPLETED', createdAt, result, inferenceTime: (performance.now() - started) / 1000 });
-      } catch (error) {
-        if (error instanceof SuperimposeError) {
-          // The request itself is at fault: trying again would fail the same way.
-          await failed(job, error.message);
-          throw new UnrecoverableError(error.message);
-        }
-        const attempt = job.attemptsMade + 1;
-        if (attempt >= (job.opts.attempts ?? 1)) await failed(job, `Internal error while rendering, after ${attempt} attempts`);
-        throw error;
-      }
-    },
-    {
-      connection: redis,
-      prefix: options.prefix,
-      concurrency: options.concurrency,
-      lockDuration: options.lockMs,
-      stalledInterval: options.lockMs,
-      maxStalledCount: Math.max(options.attempts - 1, 1),
-    },
-  );
-  // A crashed worker's job that stalled too often is failed by BullMQ itself, in whichever worker noticed.
-  worker.on('failed', (job, error) => {
-    if (job && /stalled/i.test(error.message)) void failed(job, `The workers rendering it kept stopping: ${error.message}`);
-  });
-  worker.on('error', () => {
-    // Connection errors are retried by ioredis; health reports them.
-  });
-  return {
-    close: async () => {
-      await worker.close();
       redis.disconnect();
     },
   };

@@ -1,41 +1,102 @@
 import type { SuperimposeParams } from '../contract/superimpose.js';
-import { JobQueue, type JobRunner } from './queue.js';
-import { MemoryJobStore, type JobRecord, type JobStore } from './store.js';
+import type { Renderer } from '../runtime/renderer.js';
+import type { SettingNames } from '../runtime/settings.js';
+import { JobLifecycle, type JobExecutor } from './lifecycle.js';
+import { LocalJobQueue } from './local-queue.js';
+import type { JobRecord, UpstreamUrls } from './record.js';
+import { redisBackend } from './redis.js';
+import { MemoryJobStorage } from './storage.js';
 
-/**
- * The v2 job machinery behind the routes: in-process by default, Redis and
- * BullMQ when REDIS_URL is set (then any instance answers for any job).
- */
+export interface JobsOptions {
+  readonly ttlMs: number;
+  /** Jobs this process renders at once; with Redis, 0 makes it a front that only accepts. */
+  readonly concurrency: number;
+  readonly queueLimit: number;
+  readonly maxResultBytes: number;
+  /** Shared jobs: every instance with the same URL and prefix answers for every job. */
+  readonly redis?: { readonly url: string; readonly prefix: string; readonly attempts: number; readonly lockMs: number } | undefined;
+  readonly names?: SettingNames;
+  readonly onBug?: (error: unknown) => void;
+}
+
+/** The v2 jobs behind the routes, whichever backend holds them. */
 export interface JobService {
-  /** Job records, including generative jobs tracked for the proxy. */
-  readonly store: JobStore;
   /** Accepts a validated request; a full queue is a 429. */
   submit(params: SuperimposeParams): Promise<JobRecord>;
-  /** Jobs accepted and not yet finished. */
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Keeps a generative job submitted upstream, so that its polls come back here. */
+  track(id: string, upstream: UpstreamUrls): Promise<void>;
+  /** Jobs accepted and not finished. */
   pending(): Promise<number>;
-  /** Connectivity of whatever the jobs live in. */
   health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
-  /** Lets accepted work finish within timeoutMs (where it runs here), then lets go of resources. */
-  close(timeoutMs: number): Promise<void>;
+  /** Lets accepted work here finish within timeoutMs, records what could not as cancelled, then lets go. */
+  close(timeoutMs: number): Promise<{ cancelled: number }>;
 }
 
-export interface InProcessOptions {
-  readonly ttlMs: number;
-  readonly concurrency: number;
-  readonly limit: number;
-}
+/** A job renders as a v1 request does, but waits for a slot however busy the process is: its 429 came at submit. */
+export const jobExecutor =
+  (render: Renderer): JobExecutor<SuperimposeParams> =>
+  async (params, signal) => {
+    const { data, info } = await render(params, { queued: 'always', signal });
+    return { data, format: info.format, base64: params.base64 };
+  };
 
-export function inProcessJobs(render: JobRunner<SuperimposeParams>, options: InProcessOptions): JobService {
-  const store = new MemoryJobStore(options.ttlMs);
-  const queue = new JobQueue(store, render, { concurrency: options.concurrency, limit: options.limit });
+function service(lifecycle: JobLifecycle<SuperimposeParams>, parts: Pick<JobService, 'health' | 'close'>): JobService {
   return {
-    store,
-    submit: (params) => queue.submit(params),
-    pending: async () => queue.depth,
-    health: async () => ({ ok: true, details: { jobs: 'in-process' } }),
+    submit: (params) => lifecycle.submit(params),
+    get: (id) => lifecycle.get(id),
+    track: (id, upstream) => lifecycle.storage.put({ id, createdAt: Date.now(), status: 'forwarded', upstream }),
+    pending: () => lifecycle.pending(),
+    ...parts,
+  };
+}
+
+type RedisJobsOptions = JobsOptions & { readonly redis: NonNullable<JobsOptions['redis']> };
+
+const lifecycleOptions = (options: JobsOptions, attempts: number) => ({ queueLimit: options.queueLimit, maxResultBytes: options.maxResultBytes, names: options.names, onBug: options.onBug, attempts });
+
+function redisJobs(options: RedisJobsOptions) {
+  const backend = redisBackend<SuperimposeParams>({ ...options.redis, ttlMs: options.ttlMs });
+  return { backend, lifecycle: new JobLifecycle(backend.storage, backend.queue, lifecycleOptions(options, options.redis.attempts)) };
+}
+
+export function createJobService(options: JobsOptions, render: Renderer): JobService {
+  const execute = jobExecutor(render);
+  if (!options.redis) {
+    const storage = new MemoryJobStorage(options.ttlMs);
+    const queue = new LocalJobQueue<SuperimposeParams>(options.concurrency);
+    const lifecycle = new JobLifecycle(storage, queue, lifecycleOptions(options, 1));
+    queue.start((job, signal) => lifecycle.run(job, 1, execute, signal));
+    return service(lifecycle, {
+      health: async () => ({ ok: true, details: { jobs: 'in-process' } }),
+      close: async (timeoutMs) => {
+        const { abandoned, aborted } = await queue.close(timeoutMs, (job) => lifecycle.cancel(job, 'The server shut down before the job ran'));
+        storage.close();
+        return { cancelled: abandoned + aborted };
+      },
+    });
+  }
+  const { backend, lifecycle } = redisJobs({ ...options, redis: options.redis });
+  const worker = options.concurrency > 0 ? backend.startWorker(options.concurrency, lifecycle, execute) : undefined;
+  return service(lifecycle, {
+    health: () => backend.health(),
     close: async (timeoutMs) => {
-      await queue.drain(timeoutMs);
-      await store.close();
+      // Jobs not started stay in Redis for the other workers: nothing here is cancelled.
+      await worker?.close();
+      await backend.close(timeoutMs);
+      return { cancelled: 0 };
+    },
+  });
+}
+
+/** A worker process: renders jobs from Redis, none accepted here. */
+export function startJobWorker(options: RedisJobsOptions, render: Renderer): { close: () => Promise<void> } {
+  const { backend, lifecycle } = redisJobs(options);
+  const worker = backend.startWorker(Math.max(options.concurrency, 1), lifecycle, jobExecutor(render));
+  return {
+    close: async () => {
+      await worker.close();
+      await backend.close(1000);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { validateGenerativeRequest, type GenerativeModel, type GenerativeRequest } from '../contract/generative.js';
-import { SuperimposeError } from '../errors.js';
+import { SuperimposeError } from '../contract/errors.js';
 import { callUpstream, passThroughHeaders, type UpstreamOptions } from './upstream.js';
 
 export interface GenerativeResult {

@@ -1,12 +1,15 @@
-import { SuperimposeError } from '../errors.js';
+import { SuperimposeError } from '../contract/errors.js';
+import { settingName, type SettingNames } from '../runtime/settings.js';
 
 export interface UpstreamOptions {
-  /** SEGMIND_BASE_URL */
+  /** Segmind's API, e.g. https://api.segmind.com. */
   readonly baseUrl: string;
-  /** SEGMIND_API_KEY: used when the caller brings no key. */
+  /** Used when the call brings no key of its own. */
   readonly apiKey?: string | undefined;
-  /** SEGMIND_TIMEOUT_MS, for the whole exchange. */
+  /** For the whole exchange. */
   readonly timeoutMs: number;
+  /** How refusals name timeoutMs and apiKey. */
+  readonly names?: SettingNames;
 }
 
 export interface UpstreamCall {
@@ -28,7 +31,7 @@ export interface UpstreamCall {
 export async function callUpstream(options: UpstreamOptions, call: UpstreamCall): Promise<Response> {
   const apiKey = call.apiKey || options.apiKey;
   if (!apiKey) {
-    throw new SuperimposeError('unauthorized', 'No Segmind API key: send your key in x-api-key, or set SEGMIND_API_KEY on this server');
+    throw new SuperimposeError('unauthorized', `No Segmind API key: pass ${settingName(options.names, 'upstreamApiKey')}`);
   }
   const url = new URL(call.url, options.baseUrl);
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -39,7 +42,7 @@ export async function callUpstream(options: UpstreamOptions, call: UpstreamCall)
     return await fetch(url, { method: call.method, headers, body: call.body, signal, redirect: 'manual' });
   } catch (cause) {
     if (timeout.aborted) {
-      throw new SuperimposeError('upstream_timeout', `Segmind did not answer within ${options.timeoutMs} ms (SEGMIND_TIMEOUT_MS)`, { cause });
+      throw new SuperimposeError('upstream_timeout', `Segmind did not answer within ${options.timeoutMs} ms (${settingName(options.names, 'upstreamTimeoutMs')})`, { cause });
     }
     const reason = (cause as { cause?: { code?: string } }).cause?.code ?? (cause as Error).message;
     throw new SuperimposeError('upstream_unreachable', `Could not reach Segmind at ${url.host}: ${reason}`, { cause });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSuperimposeRequest, SUPERIMPOSE_PARAMETERS } from '../../src/contract/superimpose.js';
-import { SuperimposeError } from '../../src/errors.js';
+import { SuperimposeError } from '../../src/contract/errors.js';
 import { SEED_PARAMETERS } from '../helpers/seed.js';
 
 const images = { base_image: 'aGVsbG8=', overlay_image: 'aGVsbG8=' };

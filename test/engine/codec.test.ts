@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodeRgba, encodeImage } from '../../src/engine/codec.js';
-import { SuperimposeError } from '../../src/errors.js';
+import { ImageError } from '../../src/engine/errors.js';
 import { animated } from '../helpers/hostile.js';
 import { pixels } from '../helpers/images.js';
 
@@ -83,16 +83,16 @@ describe('decodeImage', () => {
 
   it('wraps undecodable bytes as a 400 naming the field, with the cause', async () => {
     const error = await decodeImage(Buffer.from('not an image'), options).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SuperimposeError);
-    expect(error).toMatchObject({ status: 400, code: 'invalid_image', field: 'base_image' });
+    expect(error).toBeInstanceOf(ImageError);
+    expect(error).toMatchObject({ code: 'invalid_image', field: 'base_image' });
     expect((error as Error).message).toMatch(/base_image/);
     expect((error as Error).cause).toBeDefined();
   });
 
-  it('refuses an image over the pixel limit with a 413 before decoding it', async () => {
+  it('refuses an image over the pixel limit, naming the limit, before decoding it', async () => {
     const big = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: 'white' } }).png().toBuffer();
-    const error = await decodeImage(big, { field: 'overlay_image', maxPixels: 1_000_000 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 413, code: 'too_large', field: 'overlay_image' });
+    const error = await decodeImage(big, { field: 'overlay_image', maxPixels: 1_000_000, limitName: 'limits.maxInputPixels' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'too_large', field: 'overlay_image', message: expect.stringContaining('at most 1000000 pixels (limits.maxInputPixels) for overlay_image but received 2000x1000') });
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toByte } from '../helpers/premultiplied.js';
 import { areaWindows, linearTaps, nearestExactIndices, planArea, planBilinear, planNearestExact } from '../../src/engine/resample.js';
-import { resizeOverlay } from '../../src/engine/resize-overlay.js';
+import { planOverlayResize } from '../../src/engine/resize-overlay.js';
+import { wholeOf } from '../../src/engine/raster.js';
 import { rgbaFromRows } from '../helpers/images.js';
 
 const grey = (v: number, a = 255) => [v, v, v, a];
@@ -51,7 +52,7 @@ describe('resamplers on real pixels', () => {
 
   it('resamples premultiplied: a transparent neighbour does not darken colour', () => {
     const pair = rgbaFromRows([[[255, 0, 0, 255], [0, 0, 0, 0]]]);
-    const out = resizeOverlay(pair, { width: 3, height: 1 }, 'bilinear');
+    const out = planOverlayResize(pair, { width: 3, height: 1 }, 'bilinear')({ x: 0, y: 0, width: 3, height: 1 });
     // The middle pixel is half covered: alpha halves, colour stays pure red.
     expect([...out.data.subarray(4, 8)]).toEqual([255, 0, 0, 127]);
     expect([...out.data.subarray(8, 12)]).toEqual([0, 0, 0, 0]);
@@ -59,7 +60,7 @@ describe('resamplers on real pixels', () => {
 
   it('does nothing when the size is unchanged', () => {
     const image = rgbaFromRows([[[10, 20, 30, 40]]]);
-    expect(resizeOverlay(image, { width: 1, height: 1 }, 'area')).toBe(image);
+    expect(planOverlayResize(image, { width: 1, height: 1 }, 'area')({ x: 0, y: 0, width: 1, height: 1 })).toBe(image);
   });
 });
 
@@ -79,9 +80,9 @@ describe('windows', () => {
     };
     for (const method of ['nearest-exact', 'bilinear', 'area'] as const) {
       const size = { width: 29, height: 6 };
-      const whole = resizeOverlay(src, size, method);
+      const whole = planOverlayResize(src, size, method)(wholeOf(size));
       const window = { x: 5, y: 2, width: 17, height: 3 };
-      const part = resizeOverlay(src, size, method, window);
+      const part = planOverlayResize(src, size, method)(window);
       for (let row = 0; row < window.height; row++) {
         const start = ((window.y + row) * size.width + window.x) * 4;
         expect([...part.data.subarray(row * window.width * 4, (row + 1) * window.width * 4)]).toEqual([...whole.data.subarray(start, start + window.width * 4)]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overlayTargetSize, roundHalfEven } from '../../src/engine/target-size.js';
-import { SuperimposeError } from '../../src/errors.js';
+import { ImageError } from '../../src/engine/errors.js';
 
 const requested = { width: 1024, height: 1024 };
 
@@ -24,13 +24,13 @@ describe('overlayTargetSize', () => {
     }
   });
 
-  it('refuses a zero-size target with a typed 400 naming the field', () => {
+  it('refuses a zero-size target with a typed error naming the field', () => {
     const attempt = () => overlayTargetSize({ width: 3, height: 3 }, { width: 10, height: 10 }, { mode: 'Resize by rescale_factor', rescaleFactor: 0.2, requested });
-    expect(attempt).toThrow(SuperimposeError);
+    expect(attempt).toThrow(ImageError);
     try {
       attempt();
     } catch (error) {
-      expect(error).toMatchObject({ status: 400, code: 'invalid_parameter', field: 'rescale_factor' });
+      expect(error).toMatchObject({ code: 'invalid_parameter', field: 'rescale_factor' });
       expect((error as Error).message).toMatch(/at least 1x1.*0x0/);
     }
   });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type ServerConfig } from '../../src/config/server.js';
 
-export const testConfig = (env: Record<string, string> = {}): Config => loadConfig({ LOG_LEVEL: 'silent', ...env });
+export const testConfig = (env: Record<string, string> = {}): ServerConfig => loadConfig({ LOG_LEVEL: 'silent', ...env });
 
 /** A file of golden/inputs/, by name. */
 export const goldenPath = (name: string) => fileURLToPath(new URL(`../../golden/inputs/${name}`, import.meta.url));

@@ -104,7 +104,7 @@ const cases: Case[] = [
   ['rotation pushes the overlay over the limit', async () => post({ overlay_resize: 'Resize to width & heigth', width: 4900, height: 4900, rotation: 45 }), 413, /after rotation/],
   ['rescale to zero', () => post({ rescale_factor: 0 }), 400, /at least 1x1/],
   // URLs
-  ['file: URL', () => post({ overlay_image: 'file:///etc/passwd' }), 400, /file: URL/],
+  ['file: URL', () => post({ overlay_image: 'file:///etc/passwd' }), 400, /Expected base64, a data: URI or an http\(s\) URL for overlay_image but received "file:/],
   ['metadata address', () => post({ overlay_image: 'http://169.254.169.254/latest/meta-data/' }), 400, /private or reserved/],
   ['IPv4-mapped loopback', () => post({ overlay_image: `http://[::ffff:127.0.0.1]:${new URL(upstream.url).port}/x.png` }), 400, /private or reserved/],
   ['URL that never answers', () => post({ overlay_image: `${upstream.url}/hang` }), 400, /within 1000 ms/],

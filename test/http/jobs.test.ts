@@ -112,7 +112,7 @@ describe('v2 queue bounds', () => {
     const app = buildApp(testConfig({ SUPERIMPOSE_JOB_CONCURRENCY: '1', SUPERIMPOSE_QUEUE_LIMIT: '1' }), {
       render: async () => {
         await gate;
-        return { data: Buffer.from('x'), format: 'png', base64: false };
+        return { data: Buffer.from('x'), info: { width: 1, height: 1, format: 'png' as const } };
       },
     });
     const send = () => app.inject({ method: 'POST', url: '/v2/superimpose', payload: body });

@@ -18,9 +18,10 @@ const body = seedBody();
 type Submitted = { request_id: string; status_url: string; response_url: string };
 const path = (url: string) => new URL(url).pathname;
 
-/** Apps sharing one Redis and one prefix: one deployment of several instances. */
+/** The environment of apps sharing one Redis and one prefix: one deployment of several instances. */
+const deploymentEnv = (env: Record<string, string> = {}) => ({ REDIS_URL: redis!.url, SUPERIMPOSE_REDIS_PREFIX: `test-${randomUUID()}`, ...env });
 const deployment = (env: Record<string, string> = {}) => {
-  const shared = { REDIS_URL: redis!.url, SUPERIMPOSE_REDIS_PREFIX: `test-${randomUUID()}`, ...env };
+  const shared = deploymentEnv(env);
   return (more: Record<string, string> = {}) => testConfig({ ...shared, ...more });
 };
 
@@ -139,9 +140,9 @@ describe.runIf(redis)('v2 jobs on Redis', () => {
   });
 
   it('finish a job whose instance was SIGKILLed mid-render, on another worker', async () => {
-    const config = deployment({ SUPERIMPOSE_JOB_LOCK_MS: '1000' });
-    const env = (extra: Record<string, string>) => ({ ...process.env, ...Object.fromEntries(Object.entries(config(extra)).filter(([k]) => k.startsWith('SUPERIMPOSE') || k === 'REDIS_URL')), REDIS_URL: redis!.url, LOG_LEVEL: 'silent' });
-    const poller = buildApp(config({ SUPERIMPOSE_JOB_CONCURRENCY: '0' }));
+    const shared = deploymentEnv({ SUPERIMPOSE_JOB_LOCK_MS: '1000' });
+    const env = (extra: Record<string, string>) => ({ ...process.env, ...shared, ...extra, LOG_LEVEL: 'silent' });
+    const poller = buildApp(testConfig({ ...shared, SUPERIMPOSE_JOB_CONCURRENCY: '0' }));
     // Instance A: `npm start` (server and worker) on a free port, as a real process.
     const port = await freePort();
     const a = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: { ...env({}), PORT: String(port) }, stdio: 'ignore' });

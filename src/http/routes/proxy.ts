@@ -1,69 +1,78 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GENERATIVE_SLUGS, validateGenerativeRequest } from '../../contract/generative.js';
-import type { JobStore } from '../../jobs/store.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { SuperimposeError } from '../../contract/errors.js';
+import { GENERATIVE_SLUGS, generativeRequestSchemas } from '../../contract/generative.js';
+import type { JobService } from '../../jobs/service.js';
 import { callUpstream, passThroughHeaders, type UpstreamOptions } from '../../proxy/upstream.js';
+import { settingName } from '../../runtime/settings.js';
 import { clientGone } from '../client-gone.js';
+import { acceptJsonBodies } from '../json-body.js';
 import { publicBaseUrl } from '../public-url.js';
+import { errorResponses, relayedResponse } from '../schemas.js';
 
 export interface ProxyOptions {
   readonly upstream: UpstreamOptions;
-  readonly store: JobStore;
+  readonly jobs: JobService;
   readonly publicUrl: string | undefined;
   /** With local keys on, the client's x-api-key is ours and never goes upstream. */
   readonly localKeys: boolean;
 }
 
-/** Relays one upstream call: its status, content-type and x-* headers, and its body streamed. */
-export type Relay = (request: FastifyRequest, reply: FastifyReply, call: { method: 'GET' | 'POST'; url: string; body?: string }) => Promise<FastifyReply>;
+/** Relays one upstream call: its status, content-type and x-* headers, and its body streamed; the client going away stops it. */
+export type Relay = (request: FastifyRequest, reply: FastifyReply, call: { method: 'GET' | 'POST'; url: string; body?: string | undefined }) => Promise<FastifyReply>;
 
 export function createRelay(options: ProxyOptions): Relay {
   return async (request, reply, call) => {
-    const response = await callUpstream(options.upstream, { ...call, apiKey: clientKey(request, options), signal: clientGone(reply) });
+    const response = await callUpstream(options.upstream, { ...call, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
     reply.status(response.status).headers(passThroughHeaders(response));
     return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : '');
   };
 }
 
-const clientKey = (request: FastifyRequest, options: ProxyOptions): string | undefined => {
+/** The key that goes upstream: the client's own (unless it is one of ours), else the server's; with neither, a 401 here and nothing sent. */
+function upstreamKey(request: FastifyRequest, options: ProxyOptions): string | undefined {
   const key = request.headers['x-api-key'];
-  return options.localKeys || typeof key !== 'string' ? undefined : key;
-};
+  const own = options.localKeys || typeof key !== 'string' || key === '' ? undefined : key;
+  if (own === undefined && !options.upstream.apiKey) {
+    throw new SuperimposeError('unauthorized', `No Segmind API key: send your key in x-api-key, or set ${settingName(options.upstream.names, 'upstreamApiKey')} on this server`);
+  }
+  return own;
+}
 
-
-/** POST /v1/{slug} and /v2/{slug} for the generative models: validated here, forwarded as sent. */
-export function proxyRoutes(app: FastifyInstance, options: ProxyOptions, relay: Relay): void {
+/**
+ * POST /v1/{slug} and /v2/{slug} for the generative models: validated here,
+ * forwarded as sent. Registered in a context of their own, the only one that
+ * keeps the raw body, which goes upstream byte for byte.
+ */
+export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions & { readonly relay: Relay }): Promise<void> {
+  acceptJsonBodies(app, { keepRaw: true });
+  const routes = app.withTypeProvider<ZodTypeProvider>();
   for (const slug of GENERATIVE_SLUGS) {
-    app.post(`/v1/${slug}`, async (request, reply) => {
-      validateGenerativeRequest(slug, request.body);
-      return relay(request, reply, { method: 'POST', url: `/v1/${slug}`, body: request.rawBody });
+    const body = generativeRequestSchemas[slug];
+    routes.post(`/v1/${slug}`, {
+      schema: { summary: `${slug}, forwarded to Segmind`, body, response: { ...errorResponses(400, 401, 413, 415, 502, 504), default: relayedResponse } },
+      handler: (request, reply) => options.relay(request, reply, { method: 'POST', url: `/v1/${slug}`, body: request.rawBody }),
     });
 
-    app.post(`/v2/${slug}`, async (request, reply) => {
-      validateGenerativeRequest(slug, request.body);
-      const response = await callUpstream(options.upstream, {
-        method: 'POST',
-        url: `/v2/${slug}`,
-        body: request.rawBody,
-        apiKey: clientKey(request, options),
-      });
-      const text = await response.text();
-      reply.status(response.status).headers(passThroughHeaders(response));
-      const submitted = response.ok ? parseSubmission(text) : undefined;
-      if (!submitted) return reply.send(text);
-      // Polls come back here, so the key stays server-side and clients poll local and remote jobs alike.
-      await options.store.put({
-        id: submitted.request_id,
-        status: 'QUEUED',
-        createdAt: Date.now(),
-        upstream: {
-          statusUrl: sameOrigin(submitted.status_url, options.upstream.baseUrl) ?? `/v2/requests/${submitted.request_id}/status`,
-          responseUrl: sameOrigin(submitted.response_url, options.upstream.baseUrl) ?? `/v2/requests/${submitted.request_id}`,
-        },
-      });
-      const local = `${publicBaseUrl(request, options.publicUrl)}/v2/requests/${submitted.request_id}`;
-      return reply.type('application/json').send({ ...submitted, status_url: `${local}/status`, response_url: local });
+    routes.post(`/v2/${slug}`, {
+      schema: { summary: `${slug} job, submitted to Segmind and polled through this server`, body, response: { ...errorResponses(400, 401, 413, 415, 502, 503, 504), default: relayedResponse } },
+      handler: async (request, reply) => {
+        const response = await callUpstream(options.upstream, { method: 'POST', url: `/v2/${slug}`, body: request.rawBody, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
+        const text = await response.text();
+        reply.status(response.status).headers(passThroughHeaders(response));
+        const submitted = response.ok ? parseSubmission(text) : undefined;
+        if (!submitted) return reply.send(text);
+        // Polls come back here, so the key stays server-side and clients poll local and remote jobs alike.
+        const id = submitted.request_id;
+        await options.jobs.track(id, {
+          statusUrl: sameOrigin(submitted.status_url, options.upstream.baseUrl) ?? `/v2/requests/${id}/status`,
+          responseUrl: sameOrigin(submitted.response_url, options.upstream.baseUrl) ?? `/v2/requests/${id}`,
+        });
+        const local = `${publicBaseUrl(request, options.publicUrl)}/v2/requests/${id}`;
+        return reply.type('application/json').send(JSON.stringify({ ...submitted, status_url: `${local}/status`, response_url: local }));
+      },
     });
   }
 }

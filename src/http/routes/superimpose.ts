@@ -1,14 +1,28 @@
 import type { FastifyInstance } from 'fastify';
-import { parseSuperimposeRequest } from '../../contract/superimpose.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { superimposeJsonSchema } from '../../contract/superimpose.js';
+import type { Renderer } from '../../runtime/renderer.js';
 import { clientGone } from '../client-gone.js';
-import { contentType, type Renderer } from '../render.js';
+import { errorResponses, imageOrBase64Response } from '../schemas.js';
+
+export const contentType = (format: string): string => `image/${format}`;
 
 /** POST /v1/superimpose: image bytes, or {"image": base64} when base64 is true. */
 export function superimposeRoute(app: FastifyInstance, render: Renderer): void {
-  app.post('/v1/superimpose', async (request, reply) => {
-    const params = parseSuperimposeRequest(request.body);
-    const result = await render(params, { signal: clientGone(reply) });
-    if (result.base64) return { image: result.data.toString('base64') };
-    return reply.type(contentType(result.format)).send(result.data);
+  app.withTypeProvider<ZodTypeProvider>().post('/v1/superimpose', {
+    schema: {
+      summary: 'Superimpose, synchronously',
+      body: superimposeJsonSchema,
+      response: {
+        200: imageOrBase64Response('The image; {"image": base64} when base64 is true'),
+        ...errorResponses(400, 401, 413, 415, 429),
+      },
+    },
+    handler: async (request, reply) => {
+      const params = request.body;
+      const { data, info } = await render(params, { signal: clientGone(reply) });
+      if (params.base64) return reply.type('application/json').send({ image: data.toString('base64') });
+      return reply.type(contentType(info.format)).send(data);
+    },
   });
 }

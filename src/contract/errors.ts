@@ -1,3 +1,5 @@
+import { ImageError } from '../engine/errors.js';
+
 /**
  * The one error catalogue. Every failure a user can cause has a stable code and
  * an HTTP status; the message always names the field and what was expected.
@@ -52,6 +54,7 @@ export function describeValue(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
-export function invalidParameter(field: string, expected: string, received: unknown): SuperimposeError {
-  return new SuperimposeError('invalid_parameter', `Expected ${expected} for ${field} but received ${describeValue(received)}`, { field });
+/** The engine's refusals in the catalogue: same code, message, field and cause. Anything else passes as it is. */
+export function fromEngine(error: unknown): unknown {
+  return error instanceof ImageError ? new SuperimposeError(error.code, error.message, { field: error.field, cause: error.cause }) : error;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DecodedImageCache } from '../src/decoded-cache.js';
-import type { Raster } from '../src/engine/raster.js';
+import { DecodedImageCache } from '../../src/runtime/decoded-cache.js';
+import type { Raster } from '../../src/engine/raster.js';
 
 const raster = (): Raster => ({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) });
 

@@ -2,8 +2,9 @@ import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { SuperimposeError } from '../errors.js';
-import type { UrlLoader } from '../image-source.js';
+import { SuperimposeError } from '../contract/errors.js';
+import { settingName, type SettingNames } from './settings.js';
+import type { UrlLoader } from './sources.js';
 
 /**
  * Addresses an image URL may never reach unless its host is allowed. Two lists,
@@ -40,6 +41,8 @@ export interface UrlFetchOptions {
   /** URL hosts (names or addresses, as written in the URL) that may be reached although they are loopback or private. */
   readonly allowHosts: readonly string[];
   readonly maxRedirects?: number;
+  /** How refusals name timeoutMs and maxBytes. */
+  readonly names?: SettingNames;
 }
 
 const stripBrackets = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -99,7 +102,7 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
         const declared = Number(response.headers['content-length'] ?? 0);
         if (declared > options.maxBytes) {
           response.destroy();
-          return reject(tooLarge(field, options.maxBytes));
+          return reject(tooLarge(field, options));
         }
         const chunks: Buffer[] = [];
         let received = 0;
@@ -107,7 +110,7 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
           received += chunk.length;
           if (received > options.maxBytes) {
             response.destroy();
-            reject(tooLarge(field, options.maxBytes));
+            reject(tooLarge(field, options));
           } else chunks.push(chunk);
         });
         response.on('end', () => resolve({ body: Buffer.concat(chunks) }));
@@ -116,8 +119,9 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
       request.on('error', reject);
     });
 
-  return async (start, field) => {
-    const signal = AbortSignal.timeout(options.timeoutMs);
+  return async (start, field, cancel) => {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
     let url = start;
     try {
       for (let hop = 0; ; hop++) {
@@ -129,14 +133,15 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
       }
     } catch (error) {
       if (error instanceof SuperimposeError) throw error;
-      if (signal.aborted) {
-        throw new SuperimposeError('unreadable_input', `Could not fetch ${field} within ${options.timeoutMs} ms (SUPERIMPOSE_FETCH_TIMEOUT_MS)`, { field, cause: error });
+      if (cancel?.aborted) throw new SuperimposeError('cancelled', `The request was cancelled while fetching ${field}`, { field, cause: error });
+      if (timeout.aborted) {
+        throw new SuperimposeError('unreadable_input', `Could not fetch ${field} within ${options.timeoutMs} ms (${settingName(options.names, 'fetchTimeoutMs')})`, { field, cause: error });
       }
       throw new SuperimposeError('unreadable_input', `Could not fetch ${field} from ${url.host}: ${(error as Error).message}`, { field, cause: error });
     }
   };
 }
 
-function tooLarge(field: string, maxBytes: number): SuperimposeError {
-  return new SuperimposeError('too_large', `Expected at most ${maxBytes} bytes for ${field} (SUPERIMPOSE_FETCH_MAX_BYTES) but the URL sends more`, { field });
+function tooLarge(field: string, options: UrlFetchOptions): SuperimposeError {
+  return new SuperimposeError('too_large', `Expected at most ${options.maxBytes} bytes for ${field} (${settingName(options.names, 'fetchMaxBytes')}) but the URL sends more`, { field });
 }

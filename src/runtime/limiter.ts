@@ -1,4 +1,5 @@
-import { SuperimposeError } from '../errors.js';
+import { SuperimposeError } from '../contract/errors.js';
+import { settingName, type SettingNames } from './settings.js';
 
 interface Waiter {
   readonly start: () => void;
@@ -10,6 +11,8 @@ export interface LimiterOptions {
   readonly concurrency: number;
   /** Renders waiting for a slot; past this a new one is a 429. */
   readonly queueLimit: number;
+  /** How the 429 names queueLimit. */
+  readonly names?: SettingNames;
 }
 
 /**
@@ -35,7 +38,7 @@ export class RenderLimiter {
   async run<T>(task: () => Promise<T>, options: { signal?: AbortSignal | undefined; queued?: 'always' } = {}): Promise<T> {
     if (this.running >= this.options.concurrency) {
       if (options.queued !== 'always' && this.waiting.length >= this.options.queueLimit) {
-        throw new SuperimposeError('rate_limited', `Too many renders waiting (${this.options.queueLimit}, SUPERIMPOSE_RENDER_QUEUE_LIMIT): retry later`);
+        throw new SuperimposeError('rate_limited', `Too many renders waiting (${this.options.queueLimit}, ${settingName(this.options.names, 'renderQueueLimit')}): retry later`);
       }
       await this.wait(options.signal);
     }

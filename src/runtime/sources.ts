@@ -1,15 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { ImageSource } from './contract/superimpose.js';
-import { describeValue, SuperimposeError } from './errors.js';
+import type { ImageSource } from '../contract/parameters.js';
+import { describeValue, SuperimposeError } from '../contract/errors.js';
 
-/** Fetches an http(s) image for a field. The HTTP layer supplies a guarded one. */
-export type UrlLoader = (url: URL, field: string) => Promise<Buffer>;
+/** Fetches an http(s) image for a field; `signal` aborts it (the client went away). */
+export type UrlLoader = (url: URL, field: string, signal?: AbortSignal) => Promise<Buffer>;
 
 export interface ImageSourceOptions {
   /** Whether a string may name a local file. Never over HTTP. */
   readonly allowFiles: boolean;
   /** Absent: URL inputs are refused. */
   readonly loadUrl?: UrlLoader | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
@@ -17,6 +18,12 @@ const DATA_URI = /^data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,/i;
 
 /** Resolves an image field to its encoded bytes: bytes, data: URI, http(s) URL, file path or raw base64. */
 export async function loadImageSource(source: ImageSource, field: string, options: ImageSourceOptions): Promise<Buffer> {
+  const bytes = await loadBytes(source, field, options);
+  if (bytes.length === 0) throw new SuperimposeError('invalid_image', `Expected an image for ${field} but received 0 bytes`, { field });
+  return bytes;
+}
+
+async function loadBytes(source: ImageSource, field: string, options: ImageSourceOptions): Promise<Buffer> {
   if (typeof source !== 'string') return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
   const text = source.trim();
   if (/^data:/i.test(text)) return decodeDataUri(text, field);
@@ -25,13 +32,21 @@ export async function loadImageSource(source: ImageSource, field: string, option
     if (!options.loadUrl) {
       throw new SuperimposeError('unsupported_input', `URL inputs are not enabled here: expected base64, a data: URI${options.allowFiles ? ' or a file path' : ''} for ${field}`, { field });
     }
-    return options.loadUrl(new URL(text), field);
+    return options.loadUrl(parseUrl(text, field), field, options.signal);
   }
   if (scheme) {
     throw new SuperimposeError('unsupported_input', `Expected an http(s) URL, a data: URI or base64 for ${field} but received a ${scheme}: URL`, { field });
   }
   if (options.allowFiles && text.length < 4096 && (await isFile(text))) return readImageFile(text, field);
   return decodeBase64(text, field, options.allowFiles);
+}
+
+function parseUrl(text: string, field: string): URL {
+  try {
+    return new URL(text);
+  } catch (cause) {
+    throw new SuperimposeError('invalid_image', `Expected a valid http(s) URL for ${field} but received ${describeValue(text)}`, { field, cause });
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RenderLimiter } from '../../src/jobs/limiter.js';
+import { RenderLimiter } from '../../src/runtime/limiter.js';
 
 const deferred = () => {
   let resolve!: () => void;

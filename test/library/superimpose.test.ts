@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { superimpose, SuperimposeError } from '../src/index.js';
-import { pixels, solidPng } from './helpers/images.js';
+import { superimpose, SuperimposeError } from '../../src/index.js';
+import { pixels, solidPng } from '../helpers/images.js';
 
 const white = () => solidPng(4, 4, { r: 255, g: 255, b: 255 });
 const red = () => solidPng(2, 2, { r: 255, g: 0, b: 0 });

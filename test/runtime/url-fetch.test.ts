@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { createUrlLoader, isRefusedAddress } from '../../src/http/url-fetch.js';
+import { createUrlLoader, isRefusedAddress } from '../../src/runtime/url-fetch.js';
 import { goldenBase64, goldenBytes, stubServer, testConfig } from '../helpers/http.js';
 import { streamZeros } from '../helpers/net.js';
 

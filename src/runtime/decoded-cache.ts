@@ -1,4 +1,4 @@
-import type { Raster } from './engine/raster.js';
+import type { Raster } from '../engine/raster.js';
 
 export type ImageField = 'base_image' | 'overlay_image' | 'mask';
 

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadImageSource } from '../src/image-source.js';
+import { loadImageSource } from '../../src/runtime/sources.js';
 
 const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
 const library = { allowFiles: true };

@@ -1,0 +1,140 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import type { JobsOptions } from '../jobs/service.js';
+import type { UpstreamOptions } from '../proxy/upstream.js';
+import { DEFAULT_PIXEL_LIMITS } from '../runtime/limits.js';
+import type { RendererOptions } from '../runtime/renderer.js';
+import type { Setting, SettingNames } from '../runtime/settings.js';
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the server and the worker read, with its default. */
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  SUPERIMPOSE_API_KEYS: list,
+  SUPERIMPOSE_ALLOW_HOSTS: list,
+  SUPERIMPOSE_FETCH_TIMEOUT_MS: positiveInt(10_000),
+  SUPERIMPOSE_FETCH_MAX_BYTES: positiveInt(50 * 1024 * 1024),
+  SUPERIMPOSE_MAX_BODY_BYTES: positiveInt(100 * 1024 * 1024),
+  SUPERIMPOSE_RESULT_TTL_SECONDS: z.coerce.number().positive().default(3600),
+  SUPERIMPOSE_PUBLIC_URL: z.url().optional(),
+  SUPERIMPOSE_JOB_CONCURRENCY: z.coerce.number().int().min(0).default(2),
+  SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
+  SUPERIMPOSE_RENDER_CONCURRENCY: positiveInt(availableParallelism()),
+  SUPERIMPOSE_RENDER_QUEUE_LIMIT: positiveInt(32),
+  SUPERIMPOSE_MAX_INPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxInputPixels),
+  SUPERIMPOSE_MAX_OVERLAY_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOverlayPixels),
+  SUPERIMPOSE_MAX_OUTPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOutputPixels),
+  SUPERIMPOSE_REQUEST_TIMEOUT_MS: positiveInt(60_000),
+  SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  SEGMIND_BASE_URL: z.url().default('https://api.segmind.com'),
+  SEGMIND_API_KEY: z.string().min(1).optional(),
+  SEGMIND_TIMEOUT_MS: positiveInt(120_000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
+  SUPERIMPOSE_REDIS_PREFIX: z.string().min(1).default('superimpose'),
+  SUPERIMPOSE_JOB_ATTEMPTS: positiveInt(3),
+  SUPERIMPOSE_JOB_LOCK_MS: positiveInt(30_000),
+  SUPERIMPOSE_MAX_RESULT_BYTES: positiveInt(50 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Environment = z.output<typeof environmentSchema>;
+
+/** The variable that sets each setting a message may name, so that server messages name what an operator can change. */
+const VARIABLE_OF: Record<Setting, keyof Environment> = {
+  maxInputPixels: 'SUPERIMPOSE_MAX_INPUT_PIXELS',
+  maxOverlayPixels: 'SUPERIMPOSE_MAX_OVERLAY_PIXELS',
+  maxOutputPixels: 'SUPERIMPOSE_MAX_OUTPUT_PIXELS',
+  fetchTimeoutMs: 'SUPERIMPOSE_FETCH_TIMEOUT_MS',
+  fetchMaxBytes: 'SUPERIMPOSE_FETCH_MAX_BYTES',
+  renderQueueLimit: 'SUPERIMPOSE_RENDER_QUEUE_LIMIT',
+  jobQueueLimit: 'SUPERIMPOSE_QUEUE_LIMIT',
+  maxResultBytes: 'SUPERIMPOSE_MAX_RESULT_BYTES',
+  upstreamTimeoutMs: 'SEGMIND_TIMEOUT_MS',
+  upstreamApiKey: 'SEGMIND_API_KEY',
+  maxBodyBytes: 'SUPERIMPOSE_MAX_BODY_BYTES',
+};
+
+const SETTING_NAMES: SettingNames = VARIABLE_OF;
+
+export type LogLevel = Environment['LOG_LEVEL'];
+
+/** What a serving process runs with: the options of each layer, read from the environment. */
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  /** Keys accepted in x-api-key; none = no auth. */
+  readonly apiKeys: readonly string[];
+  /** Absolute base of the URLs v2 answers give; else taken from the request. */
+  readonly publicUrl: string | undefined;
+  readonly bodyLimit: number;
+  readonly requestTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly render: RendererOptions;
+  readonly jobs: JobsOptions;
+  readonly upstream: UpstreamOptions;
+  /** How messages name settings: by their environment variables. */
+  readonly names: SettingNames;
+}
+
+function parseEnvironment(env: Record<string, string | undefined>): Environment {
+  const result = environmentSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  if (result.data.SUPERIMPOSE_JOB_CONCURRENCY === 0 && !result.data.REDIS_URL) {
+    throw new Error('Invalid environment variable SUPERIMPOSE_JOB_CONCURRENCY: 0 (no local worker) needs REDIS_URL, where other workers take the jobs');
+  }
+  return result.data;
+}
+
+/** Reads the configuration from the environment; a bad value names its variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const e = parseEnvironment(env);
+  const names = SETTING_NAMES;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    apiKeys: e.SUPERIMPOSE_API_KEYS,
+    publicUrl: e.SUPERIMPOSE_PUBLIC_URL,
+    bodyLimit: e.SUPERIMPOSE_MAX_BODY_BYTES,
+    requestTimeoutMs: e.SUPERIMPOSE_REQUEST_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS,
+    render: {
+      limits: { maxInputPixels: e.SUPERIMPOSE_MAX_INPUT_PIXELS, maxOverlayPixels: e.SUPERIMPOSE_MAX_OVERLAY_PIXELS, maxOutputPixels: e.SUPERIMPOSE_MAX_OUTPUT_PIXELS },
+      fetch: { timeoutMs: e.SUPERIMPOSE_FETCH_TIMEOUT_MS, maxBytes: e.SUPERIMPOSE_FETCH_MAX_BYTES, allowHosts: e.SUPERIMPOSE_ALLOW_HOSTS },
+      concurrency: e.SUPERIMPOSE_RENDER_CONCURRENCY,
+      queueLimit: e.SUPERIMPOSE_RENDER_QUEUE_LIMIT,
+      names,
+    },
+    jobs: {
+      ttlMs: e.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000,
+      concurrency: e.SUPERIMPOSE_JOB_CONCURRENCY,
+      queueLimit: e.SUPERIMPOSE_QUEUE_LIMIT,
+      maxResultBytes: e.SUPERIMPOSE_MAX_RESULT_BYTES,
+      redis: e.REDIS_URL
+        ? { url: e.REDIS_URL, prefix: e.SUPERIMPOSE_REDIS_PREFIX, attempts: e.SUPERIMPOSE_JOB_ATTEMPTS, lockMs: e.SUPERIMPOSE_JOB_LOCK_MS }
+        : undefined,
+      names,
+    },
+    upstream: { baseUrl: e.SEGMIND_BASE_URL, apiKey: e.SEGMIND_API_KEY, timeoutMs: e.SEGMIND_TIMEOUT_MS, names },
+    names,
+  };
+}
+
+/** The worker process's configuration: Redis is where its jobs come from, so REDIS_URL is required. */
+export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): ServerConfig & { readonly jobs: { readonly redis: NonNullable<JobsOptions['redis']> } } {
+  const config = loadConfig(env);
+  const { redis } = config.jobs;
+  if (!redis) throw new Error('Missing environment variable REDIS_URL: a worker takes its jobs from Redis');
+  return { ...config, jobs: { ...config.jobs, redis } };
+}

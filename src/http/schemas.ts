@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { OUTPUT_FORMATS, type OutputFormat } from '../engine/codec.js';
+
+/**
+ * The answers' schemas. Routes declare them per status, the serializer holds
+ * every JSON answer to them, and the OpenAPI document is generated from them.
+ */
+
+export const errorSchema = z.object({ error: z.string() }).meta({ id: 'Error', description: 'What went wrong, naming the field, what was expected and what was received' });
+
+/** When each error status is answered. */
+const ERROR_DESCRIPTIONS = {
+  400: 'A bad parameter or an undecodable image; the message names the field',
+  401: 'x-api-key missing or wrong, where keys are configured; for the proxy, no Segmind key at all',
+  404: 'Unknown or expired request id',
+  413: 'Body, fetched image or pixel size over the limits',
+  415: 'The body is not JSON',
+  429: 'Too many waiting: retry after Retry-After seconds',
+  502: 'Segmind could not be reached',
+  503: 'The job store (Redis) does not answer',
+  504: 'Segmind did not answer in time',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+type ErrorResponse = { description: string; content: { 'application/json': { schema: typeof errorSchema } } };
+
+/** Responses for error statuses, all `{"error": "..."}`. */
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ErrorResponse> {
+  const responses = {} as Record<S, ErrorResponse>;
+  for (const status of statuses) responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: errorSchema } } };
+  return responses;
+}
+
+/** A JSON answer with its description. */
+export const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
+
+/** Encoded image bytes: a Buffer to the handler, a binary string to the document. */
+const imageBytes = z.instanceof(Buffer).meta({ type: 'string', format: 'binary' });
+const imageContent = Object.fromEntries(OUTPUT_FORMATS.map((format) => [`image/${format}`, { schema: imageBytes }])) as Record<`image/${OutputFormat}`, { schema: typeof imageBytes }>;
+
+export const imageResponse = (description: string) => ({ description, content: imageContent });
+
+export const imageOrBase64Response = (description: string) => ({
+  description,
+  content: { ...imageContent, 'application/json': { schema: z.object({ image: z.string().meta({ description: 'The encoded image, base64' }) }) } },
+});
+
+/** Segmind's job statuses. */
+export const SEGMIND_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+export type SegmindStatus = (typeof SEGMIND_STATUSES)[number];
+
+const requestId = z.string().meta({ description: 'The job id' });
+const metrics = z.object({ inference_time: z.number().optional().meta({ description: 'Render time in seconds, once finished' }) });
+
+export const submissionSchema = z.object({
+  request_id: requestId,
+  status: z.literal('QUEUED'),
+  status_url: z.url().meta({ description: 'Absolute URL to poll' }),
+  response_url: z.url().meta({ description: 'Absolute URL of the final answer' }),
+});
+
+export const statusSchema = z.object({ request_id: requestId, status: z.enum(SEGMIND_STATUSES), metrics });
+
+export const failedSchema = z.object({ request_id: requestId, status: z.literal('FAILED'), error: z.string(), metrics });
+
+export const resultSchema = z.object({
+  request_id: requestId,
+  status: z.literal('COMPLETED'),
+  output: z.string().meta({ description: 'Absolute URL of the image, or a data: URI when base64 was true' }),
+  metrics,
+  error: z.null(),
+});
+
+export const unfinishedSchema = z.object({ request_id: requestId, status: z.enum(['QUEUED', 'PROCESSING']), output: z.null(), metrics, error: z.null() });
+
+/** What a relayed answer is: Segmind's own, passed through. */
+export const relayedResponse = {
+  description: "Segmind's answer, passed through as it came: status, content-type, x-* headers (x-remaining-credits) and body",
+  content: { '*/*': { schema: z.unknown() } },
+};
+
+export const idParams = z.object({ id: z.string().min(1).meta({ description: 'The request_id a submit answered' }) });
+
+const healthSchema = z.looseObject({
+  status: z.enum(['ok', 'unavailable']),
+  renders_active: z.number().int(),
+  renders_queued: z.number().int(),
+  jobs_pending: z.number().int().meta({ description: 'v2 jobs accepted and not finished; -1 when the job store does not answer' }),
+});
+
+export const healthResponses = {
+  200: json('Ready, with the load it is under', healthSchema),
+  503: json('The job store (Redis) does not answer', healthSchema),
+};
