@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config/server.js';
 import { createJobService } from '../jobs/service.js';
 import { createRenderer, type Renderer } from '../runtime/renderer.js';
 import { installApiKeyCheck } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrors, installErrorHandling } from './errors.js';
 import { acceptJsonBodies } from './json-body.js';
 import { countRequests, createMetrics, metricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
@@ -28,6 +28,7 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
     // A slow upload gets a 408 and its connection closed; Node checks the deadline every
     // connectionsCheckingInterval (30 s by default, far too coarse for a short timeout).
     requestTimeout: config.requestTimeoutMs,
+    frameworkErrors,
     serverFactory: (handler) => createServer({ requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs / 2) }, handler),
   });
   app.setValidatorCompiler(validatorCompiler);

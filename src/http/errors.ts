@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SuperimposeError } from '../contract/errors.js';
 import { settingName, type SettingNames } from '../runtime/settings.js';
+import { MAX_ID_LENGTH } from './schemas.js';
 
 /** Patterns of the app's routes with the methods each answers, for 404 versus 405. */
 export class RouteTable {
@@ -52,6 +53,20 @@ export function installErrorHandling(app: FastifyInstance, names: SettingNames):
   });
 
   app.setNotFoundHandler(noRoute);
+}
+
+/**
+ * Errors the router raises before any route or hook runs (Fastify's
+ * `frameworkErrors`): a path parameter past its length names no request there
+ * can be; a path that does not decode is a bad request.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0] ?? '/';
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(404).send({ error: `No route or request ${path}: a path segment is longer than ${MAX_ID_LENGTH} characters` });
+  } else {
+    void reply.status(400).send({ error: `Expected a valid URL path but received ${JSON.stringify(path.slice(0, 200))}` });
+  }
 }
 
 function publicMessage(error: FastifyError, names: SettingNames): string {

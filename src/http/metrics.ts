@@ -79,7 +79,7 @@ export function countRequests(app: FastifyInstance, metrics: Metrics): void {
 /** GET /metrics: Prometheus text. */
 export function metricsRoute(app: FastifyInstance, metrics: Metrics): void {
   app.withTypeProvider<ZodTypeProvider>().get('/metrics', {
-    schema: { summary: 'Prometheus metrics of this process', response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: z.string() } } }, ...errorResponses(401) } },
+    schema: { operationId: 'metrics', summary: 'Prometheus metrics of this process', response: { 200: { description: 'Prometheus text exposition', content: { 'text/plain': { schema: z.string() } } }, ...errorResponses(401) } },
     handler: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   });
 }

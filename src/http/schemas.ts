@@ -79,7 +79,10 @@ export const relayedResponse = {
   content: { '*/*': { schema: z.unknown() } },
 };
 
-export const idParams = z.object({ id: z.string().min(1).meta({ description: 'The request_id a submit answered' }) });
+/** Fastify's router refuses longer path parameters before any route sees them. */
+export const MAX_ID_LENGTH = 100;
+
+export const idParams = z.object({ id: z.string().min(1).max(MAX_ID_LENGTH).meta({ description: 'The request_id a submit answered' }) });
 
 const healthSchema = z.looseObject({
   status: z.enum(['ok', 'unavailable']),

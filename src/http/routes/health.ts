@@ -13,7 +13,7 @@ export type HealthCheck = () => Promise<{ ok: boolean; details: Load & Record<st
 /** GET /health: 200 once ready, with the load the server is under; 503 when its job store (Redis) is unreachable. */
 export function healthRoute(app: FastifyInstance, check: HealthCheck): void {
   app.withTypeProvider<ZodTypeProvider>().get('/health', {
-    schema: { summary: 'Ready, with the load', security: [], response: healthResponses },
+    schema: { operationId: 'health', summary: 'Ready, with the load', security: [], response: healthResponses },
     handler: async (_request, reply) => {
       const { ok, details } = await check();
       return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...details });

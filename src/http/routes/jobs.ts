@@ -62,8 +62,17 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
     return error === undefined ? undefined : reply.status(422).send({ request_id: job.id, status: 'FAILED', error, metrics: metrics(job) });
   };
 
+  const byRequestId = { id: '$response.body#/request_id' };
   routes.post('/v2/superimpose', {
+    links: {
+      200: {
+        status: { operationId: 'getJobStatus', parameters: byRequestId },
+        result: { operationId: 'getJobResult', parameters: byRequestId },
+        output: { operationId: 'getJobOutput', parameters: byRequestId },
+      },
+    },
     schema: {
+      operationId: 'submitSuperimpose',
       summary: 'Submit a superimpose job',
       body: superimposeJsonSchema,
       response: { 200: json('Queued: poll status_url, then read response_url', submissionSchema), ...errorResponses(400, 401, 413, 415, 429, 503) },
@@ -77,9 +86,10 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
 
   routes.get('/v2/requests/:id/status', {
     schema: {
+      operationId: 'getJobStatus',
       summary: 'Job status',
       params: idParams,
-      response: { 200: json('The state; metrics.inference_time once finished', statusSchema), 422: failed, ...errorResponses(401, 404, 503), default: relayedResponse },
+      response: { 200: json('The state; metrics.inference_time once finished', statusSchema), 422: failed, ...errorResponses(400, 401, 404, 503), default: relayedResponse },
     },
     handler: async (request, reply) => {
       const job = await find(request.params.id);
@@ -90,9 +100,10 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
 
   routes.get('/v2/requests/:id', {
     schema: {
+      operationId: 'getJobResult',
       summary: 'Job result: 202 until it is finished',
       params: idParams,
-      response: { 200: json('Finished', resultSchema), 202: json('Not finished yet: poll again', unfinishedSchema), 422: failed, ...errorResponses(401, 404, 503), default: relayedResponse },
+      response: { 200: json('Finished', resultSchema), 202: json('Not finished yet: poll again', unfinishedSchema), 422: failed, ...errorResponses(400, 401, 404, 503), default: relayedResponse },
     },
     handler: async (request, reply) => {
       const job = await find(request.params.id);
@@ -110,10 +121,11 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
 
   routes.get('/v2/requests/:id/output', {
     schema: {
+      operationId: 'getJobOutput',
       summary: 'Job output image (no key needed: the id is the capability)',
       security: [],
       params: idParams,
-      response: { 200: imageResponse('The image'), 422: failed, ...errorResponses(404, 503) },
+      response: { 200: imageResponse('The image'), 422: failed, ...errorResponses(400, 404, 503) },
     },
     handler: async (request, reply) => {
       const job = await find(request.params.id);

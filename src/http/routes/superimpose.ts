@@ -11,6 +11,7 @@ export const contentType = (format: string): string => `image/${format}`;
 export function superimposeRoute(app: FastifyInstance, render: Renderer): void {
   app.withTypeProvider<ZodTypeProvider>().post('/v1/superimpose', {
     schema: {
+      operationId: 'superimpose',
       summary: 'Superimpose, synchronously',
       body: superimposeJsonSchema,
       response: {
