@@ -46,6 +46,9 @@ const environmentSchema = z.object({
 
 type Environment = z.output<typeof environmentSchema>;
 
+/** Every variable read, for the docs and for checks that nothing else names them. */
+export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof Environment)[];
+
 /** The variable that sets each setting a message may name, so that server messages name what an operator can change. */
 const VARIABLE_OF: Record<Setting, keyof Environment> = {
   maxInputPixels: 'SUPERIMPOSE_MAX_INPUT_PIXELS',

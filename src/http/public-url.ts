@@ -5,7 +5,7 @@ const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 const first = (header: string | string[] | undefined): string | undefined => (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
 
 /**
- * The server's absolute base URL as the client sees it: SUPERIMPOSE_PUBLIC_URL,
+ * The server's absolute base URL as the client sees it: the configured public URL,
  * else X-Forwarded-Proto/-Host, else the request's own Host. The Python SDK GETs
  * status and response URLs verbatim, so they must be absolute.
  */

@@ -263,4 +263,25 @@ describe('client disconnect', () => {
       await endless.close();
     }
   });
+
+  it.each([['/v1/bg-replace'], ['/v2/bg-replace']])('aborts the upstream call of %s when the client goes away before any answer', async (path) => {
+    let upstreamClosed!: Promise<void>;
+    const silent = await stubServer((req) => {
+      upstreamClosed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+    });
+    const app = buildApp(testConfig({ SEGMIND_BASE_URL: silent.url, SEGMIND_API_KEY: 'k', SEGMIND_TIMEOUT_MS: '60000' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    try {
+      const client = new AbortController();
+      const leaving = fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'k' }, body: JSON.stringify(valid['bg-replace']), signal: client.signal }).catch(() => 'gone');
+      await expect.poll(() => upstreamClosed !== undefined).toBe(true);
+      client.abort();
+      expect(await leaving).toBe('gone');
+      await expect(Promise.race([upstreamClosed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 3000))])).resolves.toBe('closed');
+    } finally {
+      await app.close();
+      await silent.close();
+    }
+  });
 });

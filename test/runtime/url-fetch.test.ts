@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
 import { createUrlLoader, isRefusedAddress } from '../../src/runtime/url-fetch.js';
-import { goldenBase64, goldenBytes, stubServer, testConfig } from '../helpers/http.js';
+import { goldenBytes, stubServer } from '../helpers/http.js';
 import { streamZeros } from '../helpers/net.js';
 
 // Every upstream here is a stub on 127.0.0.1, port 0. Refused addresses are refused
@@ -94,18 +93,13 @@ describe('guarded URL loader', () => {
   });
 });
 
-describe('URL inputs through the server', () => {
-  it('renders with URL images from an allowed host, and refuses loopback by default', async () => {
-    const allowed = buildApp(testConfig({ SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' }));
-    const body = { base_image: goldenBase64('concert.jpg'), overlay_image: `${stub.url}/image.png` };
-    const ok = await allowed.inject({ method: 'POST', url: '/v1/superimpose', payload: body });
-    expect(ok.statusCode).toBe(200);
-    await allowed.close();
-
-    const strict = buildApp(testConfig());
-    const refused = await strict.inject({ method: 'POST', url: '/v1/superimpose', payload: body });
-    expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toEqual({ error: expect.stringContaining('overlay_image') });
-    await strict.close();
+describe('cancellation', () => {
+  it('stops a fetch when its signal aborts, as a client that went away', async () => {
+    const controller = new AbortController();
+    const fetching = loader(['127.0.0.1'])(new URL(`${stub.url}/hang`), 'overlay_image', controller.signal);
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    await expect(fetching).rejects.toMatchObject({ code: 'cancelled', field: 'overlay_image' });
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

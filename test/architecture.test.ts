@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ENVIRONMENT_VARIABLES } from '../src/config/server.js';
+
+/**
+ * The layering rules, read off the source: which module imports which. A rule
+ * broken by a new import fails here, not in review.
+ */
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+
+const files = new Map(sourceFiles(SRC).map((path) => [relative(SRC, path), readFileSync(path, 'utf8')]));
+
+interface Import {
+  readonly specifier: string;
+  /** The imported file, relative to src/, for relative imports. */
+  readonly target: string | undefined;
+  readonly dynamic: boolean;
+}
+
+function importsOf(file: string): Import[] {
+  const text = files.get(file)!;
+  const found: Import[] = [];
+  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/g)) {
+    const specifier = (match[1] ?? match[2] ?? match[3])!;
+    const target = specifier.startsWith('.') ? relative(SRC, resolve(SRC, dirname(file), specifier)).replace(/\.js$/, '.ts') : undefined;
+    found.push({ specifier, target, dynamic: match[3] !== undefined });
+  }
+  return found;
+}
+
+/** Files reachable from `entry`, following every relative import but the `skip`ped edges. */
+function reachable(entry: string, skip: (from: string, to: Import) => boolean = () => false): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of importsOf(file)) if (imported.target && !skip(file, imported)) visit(imported.target);
+  };
+  visit(entry);
+  return seen;
+}
+
+/** Layers from the bottom up: a file may import its own folder and lower layers only. The entries (the CLI is the bin's) are on top. */
+const LAYERS: readonly (readonly string[])[] = [['engine'], ['contract'], ['runtime'], ['jobs', 'proxy'], ['library', 'config'], ['golden'], ['http'], ['index.ts', 'server.ts', 'worker.ts', 'cli']];
+const layerOf = (file: string) => LAYERS.findIndex((layer) => layer.includes(file.split('/')[0]!));
+
+describe('architecture', () => {
+  it('puts every file of src/ in a layer', () => {
+    expect([...files.keys()].filter((file) => layerOf(file) < 0)).toEqual([]);
+  });
+
+  it('never has a lower layer import a higher one', () => {
+    const upward = [...files.keys()].flatMap((file) =>
+      importsOf(file)
+        .filter((imported) => imported.target && layerOf(imported.target) > layerOf(file))
+        .map((imported) => `${file} -> ${imported.target}`),
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps src/engine pure: no import outside it but sharp and node:, no environment', () => {
+    const engine = [...files.keys()].filter((file) => file.startsWith('engine/'));
+    const outside = engine.flatMap((file) =>
+      importsOf(file)
+        .filter((imported) => (imported.target ? !imported.target.startsWith('engine/') : imported.specifier !== 'sharp' && !imported.specifier.startsWith('node:')))
+        .map((imported) => `${file} -> ${imported.specifier}`),
+    );
+    expect(outside).toEqual([]);
+    expect(engine.filter((file) => files.get(file)!.includes('process.env'))).toEqual([]);
+  });
+
+  it.each([
+    ['the library entry', 'index.ts'],
+    ['the worker', 'worker.ts'],
+  ])('has %s reach nothing in src/http', (_name, entry) => {
+    expect([...reachable(entry)].filter((file) => file.startsWith('http/'))).toEqual([]);
+  });
+
+  it('has every CLI command but serve reach nothing in src/http', () => {
+    const serve = (from: string, to: Import) => from === 'cli/main.ts' && to.target === 'server.ts';
+    expect([...reachable('cli/main.ts', serve)].filter((file) => file.startsWith('http/'))).toEqual([]);
+  });
+
+  it('has no file reachable from the library entry read or name an environment variable', () => {
+    const library = [...reachable('index.ts')];
+    const names = new RegExp(`\\b(${ENVIRONMENT_VARIABLES.join('|')})\\b`);
+    expect(library.filter((file) => files.get(file)!.includes('process.env'))).toEqual([]);
+    expect(library.filter((file) => names.test(files.get(file)!))).toEqual([]);
+  });
+});
