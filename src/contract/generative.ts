@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { parseOrThrow, shapeOf, type ParameterTable } from './parameters.js';
 
+/** Fields the two Stable Diffusion pages state alike, up to their defaults. */
+const diffusion = (defaults: { readonly scheduler: string; readonly steps: number; readonly minGuidance: number }) =>
+  ({
+    prompt: { kind: 'string', required: true, description: 'Prompt to render.' },
+    negative_prompt: { kind: 'string', description: 'Prompts to exclude.' },
+    samples: { kind: 'integer', min: 1, max: 4, default: 1, description: 'Number of samples to generate.' },
+    scheduler: { kind: 'string', default: defaults.scheduler, description: 'Type of scheduler (values left to upstream).' },
+    num_inference_steps: { kind: 'integer', min: 20, max: 100, default: defaults.steps, description: 'Number of denoising steps.' },
+    guidance_scale: { kind: 'number', min: defaults.minGuidance, max: 25, default: 7.5, description: 'Scale for classifier-free guidance.' },
+  }) as const satisfies ParameterTable;
+
+const base64Output = { kind: 'boolean', default: false, description: 'Base64 encoding of the output image.' } as const;
+
 /**
  * The generative models forwarded to Segmind, with the ranges their API pages
  * state. Fields the pages don't name pass through untouched (upstream may know
@@ -9,32 +22,22 @@ import { parseOrThrow, shapeOf, type ParameterTable } from './parameters.js';
 export const GENERATIVE_MODELS = {
   'sd1.5-img2img': {
     image: { kind: 'remote-image', required: true, description: 'Input image.' },
-    prompt: { kind: 'string', required: true, description: 'Prompt to render.' },
-    negative_prompt: { kind: 'string', description: 'Prompts to exclude.' },
-    samples: { kind: 'integer', min: 1, max: 4, default: 1, description: 'Number of samples to generate.' },
-    scheduler: { kind: 'string', default: 'DDIM', description: 'Type of scheduler (values left to upstream).' },
-    num_inference_steps: { kind: 'integer', min: 20, max: 100, default: 20, description: 'Number of denoising steps.' },
-    guidance_scale: { kind: 'number', min: 0.1, max: 25, default: 7.5, description: 'Scale for classifier-free guidance.' },
+    ...diffusion({ scheduler: 'DDIM', steps: 20, minGuidance: 0.1 }),
     strength: { kind: 'number', min: 0.1, max: 1, default: 1, description: 'How much to transform the reference image.' },
     seed: { kind: 'integer', default: -1, description: 'Seed for image generation.' },
     img_width: { kind: 'integer', default: 512, description: 'Image resolution (values left to upstream).' },
     img_height: { kind: 'integer', default: 512, description: 'Image resolution (values left to upstream).' },
-    base64: { kind: 'boolean', default: false, description: 'Base64 encoding of the output image.' },
+    base64: base64Output,
   },
   'bg-replace': {
     image: { kind: 'remote-image', required: true, description: 'Input image.' },
     ref_image: { kind: 'remote-image', required: true, description: 'Reference image.' },
-    prompt: { kind: 'string', required: true, description: 'Prompt to render.' },
-    negative_prompt: { kind: 'string', description: 'Prompts to exclude.' },
-    samples: { kind: 'integer', min: 1, max: 4, default: 1, description: 'Number of samples to generate.' },
-    scheduler: { kind: 'string', default: 'DPM2 Karras', description: 'Type of scheduler (values left to upstream).' },
-    num_inference_steps: { kind: 'integer', min: 20, max: 100, default: 25, description: 'Number of denoising steps.' },
-    guidance_scale: { kind: 'number', min: 1, max: 25, default: 7.5, description: 'Scale for classifier-free guidance.' },
+    ...diffusion({ scheduler: 'DPM2 Karras', steps: 25, minGuidance: 1 }),
     seed: { kind: 'integer', min: -1, max: 999_999_999_999_999, default: -1, description: 'Seed for image generation.' },
     strength: { kind: 'number', min: 0, max: 1, default: 1, description: 'Strength.' },
     cn_weight: { kind: 'number', min: 0, max: 1, default: 0.9, description: 'ControlNet weight.' },
     ip_adapter_weight: { kind: 'number', min: 0, max: 1, default: 0.5, description: 'IP-Adapter weight.' },
-    base64: { kind: 'boolean', default: false, description: 'Base64 encoding of the output image.' },
+    base64: base64Output,
   },
   'seg-swap': {
     main_image: { kind: 'remote-image', required: true, description: 'The main image.' },
