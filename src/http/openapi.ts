@@ -14,6 +14,18 @@ function withoutUnusedSchemas(document: Document): Document {
   return document;
 }
 
+/** Every 429 says when to come back; the schema transform keeps only a response's content, so the header is added here. */
+function withRetryAfter(document: Document): Document {
+  const header = { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } };
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item ?? {})) {
+      const tooMany = (operation as { responses?: Record<string, { headers?: object }> }).responses?.['429'];
+      if (tooMany) tooMany.headers = { 'Retry-After': header };
+    }
+  }
+  return document;
+}
+
 /** Where the generated document is served as JSON; swagger-ui is at /docs. */
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -32,7 +44,7 @@ export function registerOpenApi(app: FastifyInstance, { keyed }: { keyed: boolea
       security: keyed ? [{ apiKey: [] }] : [],
     },
     transform: createJsonSchemaTransform({ skipList: [] }),
-    transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
+    transformObject: (document) => withRetryAfter(withoutUnusedSchemas(jsonSchemaTransformObject(document))),
   });
   void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   void app.register(async (scope) => {

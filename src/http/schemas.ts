@@ -31,6 +31,25 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<
   return responses;
 }
 
+/** The body of an answer relayed from Segmind: whatever it sent. */
+const relayedBody = z.unknown().meta({ description: "Segmind's own answer with this status, as it came" });
+
+/**
+ * Error responses of the routes that relay Segmind's answers (the proxy, and the
+ * polls of a forwarded job): this server's {"error"}, or Segmind's own answer
+ * with the same status, whose shape Segmind does not document.
+ */
+export function relayableErrorResponses<S extends ErrorStatus>(...statuses: S[]) {
+  const responses = {} as Record<S, { description: string; content: { 'application/json': { schema: z.ZodType }; '*/*': { schema: typeof relayedBody } } }>;
+  for (const status of statuses) {
+    responses[status] = {
+      description: `${ERROR_DESCRIPTIONS[status]}; or, relayed, Segmind's own answer with this status`,
+      content: { 'application/json': { schema: z.union([errorSchema, relayedBody]) }, '*/*': { schema: relayedBody } },
+    };
+  }
+  return responses;
+}
+
 /** A JSON answer with its description. */
 export const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
@@ -50,20 +69,22 @@ export const SEGMIND_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED'] 
 export type SegmindStatus = (typeof SEGMIND_STATUSES)[number];
 
 const requestId = z.string().meta({ description: 'The job id' });
-const metrics = z.object({ inference_time: z.number().optional().meta({ description: 'Render time in seconds, once finished' }) });
+// The job answers are Segmind's shapes, which a forwarded job's relayed answers share;
+// Segmind may add fields to them, so others are allowed.
+const metrics = z.looseObject({ inference_time: z.number().optional().meta({ description: 'Render time in seconds, once finished' }) });
 
-export const submissionSchema = z.object({
+export const submissionSchema = z.looseObject({
   request_id: requestId,
   status: z.literal('QUEUED'),
   status_url: z.url().meta({ description: 'Absolute URL to poll' }),
   response_url: z.url().meta({ description: 'Absolute URL of the final answer' }),
 });
 
-export const statusSchema = z.object({ request_id: requestId, status: z.enum(SEGMIND_STATUSES), metrics });
+export const statusSchema = z.looseObject({ request_id: requestId, status: z.enum(SEGMIND_STATUSES), metrics });
 
-export const failedSchema = z.object({ request_id: requestId, status: z.literal('FAILED'), error: z.string(), metrics });
+export const failedSchema = z.looseObject({ request_id: requestId, status: z.literal('FAILED'), error: z.string(), metrics });
 
-export const resultSchema = z.object({
+export const resultSchema = z.looseObject({
   request_id: requestId,
   status: z.literal('COMPLETED'),
   output: z.string().meta({ description: 'Absolute URL of the image, or a data: URI when base64 was true' }),
@@ -71,7 +92,7 @@ export const resultSchema = z.object({
   error: z.null(),
 });
 
-export const unfinishedSchema = z.object({ request_id: requestId, status: z.enum(['QUEUED', 'PROCESSING']), output: z.null(), metrics, error: z.null() });
+export const unfinishedSchema = z.looseObject({ request_id: requestId, status: z.enum(['QUEUED', 'PROCESSING']), output: z.null(), metrics, error: z.null() });
 
 /** What a relayed answer is: Segmind's own, passed through. */
 export const relayedResponse = {
@@ -82,7 +103,10 @@ export const relayedResponse = {
 /** Fastify's router refuses longer path parameters before any route sees them. */
 export const MAX_ID_LENGTH = 100;
 
-export const idParams = z.object({ id: z.string().min(1).max(MAX_ID_LENGTH).meta({ description: 'The request_id a submit answered' }) });
+const idError = (issue: { input?: unknown }) =>
+  `Expected a request id of 1 to ${MAX_ID_LENGTH} characters for id but received ${typeof issue.input === 'string' ? `${issue.input.length} characters` : typeof issue.input}`;
+
+export const idParams = z.object({ id: z.string({ error: idError }).min(1, { error: idError }).max(MAX_ID_LENGTH, { error: idError }).meta({ description: 'The request_id a submit answered' }) });
 
 const healthSchema = z.looseObject({
   status: z.enum(['ok', 'unavailable']),

@@ -68,7 +68,8 @@ const IMAGE_BYTES = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
 /**
  * Segmind, as far as these rows need it: the body's prompt picks the behaviour
  * ("cut" drops the connection, "hang" never answers); a v2 submit answers
- * request_id "up-<prompt>", whose polls answer 500 for "up-broken" and
+ * request_id "up-<prompt>", whose polls answer 500 for "up-broken", drop the
+ * connection for "up-poll-cut", never answer for "up-poll-hang", and answer
  * Segmind's shapes (as test/http/proxy.test.ts models them) otherwise.
  */
 const segmind = await stubServer((req, res) => {
@@ -83,6 +84,8 @@ const segmind = await stubServer((req, res) => {
     if (poll) {
       const [, id, status] = poll;
       if (id === 'up-broken') return res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"Segmind had an internal error"}');
+      if (id === 'up-poll-cut') return req.socket.destroy();
+      if (id === 'up-poll-hang') return;
       const body = status ? { request_id: id, status: 'COMPLETED', metrics: { inference_time: 2.5 } } : { request_id: id, status: 'COMPLETED', output: `http://${req.headers.host}/out.jpg`, metrics: { inference_time: 2.5 }, error: null };
       return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     }
@@ -182,9 +185,14 @@ const once = <T>(make: () => Promise<T>) => {
 const completedJob = once(() => finishedJob(plain, superimposeBody));
 const failedJob = once(() => finishedJob(plain, undecodable));
 /** A bg-replace job forwarded to the stub, whose polls the stub answers as `prompt` says. */
-const forwarded = { ok: once(() => forwardedJob('ok')), broken: once(() => forwardedJob('broken')) };
-async function forwardedJob(prompt: 'ok' | 'broken'): Promise<string> {
-  const submitted = await post(plain, '/v2/bg-replace', generativeBody['bg-replace'](prompt));
+const forwarded = {
+  ok: once(() => forwardedJob('ok')),
+  broken: once(() => forwardedJob('broken')),
+  cut: once(() => forwardedJob('poll-cut')),
+  hanging: once(() => forwardedJob('poll-hang', impatient)),
+};
+async function forwardedJob(prompt: string, app = plain): Promise<string> {
+  const submitted = await post(app, '/v2/bg-replace', generativeBody['bg-replace'](prompt));
   if (submitted.statusCode !== 200) throw new Error(`Forwarding answered ${submitted.statusCode}: ${submitted.body}`);
   return submitted.json<{ request_id: string }>().request_id;
 }
@@ -271,6 +279,12 @@ const rows: Row[] = [
   row('GET /v2/requests/{id}/output', 200, "a completed job's image", async () => get(plain, `/v2/requests/${await completedJob()}/output`)),
   row('GET /v2/requests/{id}/output', 404, 'a forwarded job, whose output is upstream', async () => get(plain, `/v2/requests/${await forwarded.ok()}/output`)),
   row('GET /v2/requests/{id}/output', 422, 'a job whose overlay does not decode', async () => get(plain, `/v2/requests/${await failedJob()}/output`)),
+
+  // A forwarded job whose poll fails on the way: this server's own 502 and 504.
+  ...JOB_PATHS.slice(0, 2).flatMap(([operation, path]) => [
+    row(operation, 502, 'a forwarded job whose poll Segmind cuts off', async () => get(plain, path(await forwarded.cut()))),
+    row(operation, 504, 'a forwarded job whose poll Segmind never answers', async () => get(impatient, path(await forwarded.hanging()))),
+  ]),
 
   // The three job operations alike.
   ...JOB_PATHS.flatMap(([operation, path]) => [

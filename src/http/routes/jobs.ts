@@ -11,6 +11,7 @@ import {
   idParams,
   imageResponse,
   json,
+  relayableErrorResponses,
   relayedResponse,
   resultSchema,
   statusSchema,
@@ -89,7 +90,7 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
       operationId: 'getJobStatus',
       summary: 'Job status',
       params: idParams,
-      response: { 200: json('The state; metrics.inference_time once finished', statusSchema), 422: failed, ...errorResponses(400, 401, 404, 503), default: relayedResponse },
+      response: { 200: json('The state; metrics.inference_time once finished', statusSchema), 422: failed, ...relayableErrorResponses(400, 401, 404, 502, 503, 504), default: relayedResponse },
     },
     handler: async (request, reply) => {
       const job = await find(request.params.id);
@@ -103,7 +104,7 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
       operationId: 'getJobResult',
       summary: 'Job result: 202 until it is finished',
       params: idParams,
-      response: { 200: json('Finished', resultSchema), 202: json('Not finished yet: poll again', unfinishedSchema), 422: failed, ...errorResponses(400, 401, 404, 503), default: relayedResponse },
+      response: { 200: json('Finished', resultSchema), 202: json('Not finished yet: poll again', unfinishedSchema), 422: failed, ...relayableErrorResponses(400, 401, 404, 502, 503, 504), default: relayedResponse },
     },
     handler: async (request, reply) => {
       const job = await find(request.params.id);
