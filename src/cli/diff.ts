@@ -23,11 +23,12 @@ export async function diffCommand(args: string[]): Promise<number> {
   const comparison = await compareImages(a, b, threshold).catch((cause: unknown) => {
     throw new SuperimposeError('unreadable_input', `Could not read both images: ${(cause as Error).message}`, { cause });
   });
-  if (!comparison.sameSize) {
-    console.log(`sizes differ: ${a} is ${comparison.width}x${comparison.height}, ${b} is ${comparison.expectedWidth}x${comparison.expectedHeight}`);
+  if (comparison.kind === 'size-mismatch') {
+    const { actual, expected } = comparison;
+    console.log(`sizes differ: ${a} is ${actual.width}x${actual.height}, ${b} is ${expected.width}x${expected.height}`);
     return EXIT.different;
   }
-  if (values.diff && comparison.diffPng) await writeFile(values.diff, comparison.diffPng);
+  if (values.diff) await writeFile(values.diff, comparison.diffPng);
   const percent = (comparison.mismatchRatio * 100).toFixed(3);
   console.log(`${comparison.mismatchedPixels} of ${comparison.width * comparison.height} pixels differ (${percent}%), max channel difference ${comparison.maxChannelError}`);
   return comparison.mismatchedPixels === 0 ? EXIT.ok : EXIT.different;

@@ -5,23 +5,28 @@ import sharp from 'sharp';
 /** pixelmatch's per-pixel colour threshold used by the SPEC tolerances. */
 export const DEFAULT_THRESHOLD = 0.1;
 
-export interface ImageComparison {
-  readonly sameSize: boolean;
-  /** Size of the actual image. */
+interface Size {
   readonly width: number;
   readonly height: number;
-  readonly expectedWidth: number;
-  readonly expectedHeight: number;
-  /** Pixels pixelmatch counts as different at the threshold. */
-  readonly mismatchedPixels: number;
-  /** mismatchedPixels / all pixels. */
-  readonly mismatchRatio: number;
-  /** Mean absolute difference over every channel of every pixel (RGBA). */
-  readonly meanAbsoluteError: number;
-  readonly maxChannelError: number;
-  /** PNG of pixelmatch's diff picture; absent when the sizes differ. */
-  readonly diffPng?: Buffer;
 }
+
+/** Two images compared: pixel by pixel when their sizes agree, else only that they do not. */
+export type ImageComparison =
+  | { readonly kind: 'size-mismatch'; readonly actual: Size; readonly expected: Size }
+  | {
+      readonly kind: 'compared';
+      readonly width: number;
+      readonly height: number;
+      /** Pixels pixelmatch counts as different at the threshold. */
+      readonly mismatchedPixels: number;
+      /** mismatchedPixels / all pixels. */
+      readonly mismatchRatio: number;
+      /** Mean absolute difference over every channel of every pixel (RGBA). */
+      readonly meanAbsoluteError: number;
+      readonly maxChannelError: number;
+      /** PNG of pixelmatch's diff picture. */
+      readonly diffPng: Buffer;
+    };
 
 interface Rgba8 {
   readonly data: Buffer;
@@ -38,7 +43,7 @@ async function toRgba(image: Buffer | string): Promise<Rgba8> {
 export async function compareImages(actual: Buffer | string, expected: Buffer | string, threshold = DEFAULT_THRESHOLD): Promise<ImageComparison> {
   const [a, e] = await Promise.all([toRgba(actual), toRgba(expected)]);
   if (a.width !== e.width || a.height !== e.height) {
-    return { sameSize: false, width: a.width, height: a.height, expectedWidth: e.width, expectedHeight: e.height, mismatchedPixels: NaN, mismatchRatio: NaN, meanAbsoluteError: NaN, maxChannelError: NaN };
+    return { kind: 'size-mismatch', actual: { width: a.width, height: a.height }, expected: { width: e.width, height: e.height } };
   }
   const diff = new PNG({ width: a.width, height: a.height });
   const mismatchedPixels = pixelmatch(a.data, e.data, diff.data, a.width, a.height, { threshold });
@@ -50,11 +55,9 @@ export async function compareImages(actual: Buffer | string, expected: Buffer | 
     if (d > max) max = d;
   }
   return {
-    sameSize: true,
+    kind: 'compared',
     width: a.width,
     height: a.height,
-    expectedWidth: e.width,
-    expectedHeight: e.height,
     mismatchedPixels,
     mismatchRatio: mismatchedPixels / (a.width * a.height),
     meanAbsoluteError: sum / a.data.length,

@@ -69,11 +69,9 @@ export async function verifyGoldenCase(dir: string, goldenCase: GoldenCase, thre
   const actual = await renderGoldenCase(dir, goldenCase);
   const comparison = await compareImages(actual, expectedPath(dir, goldenCase.name), threshold);
   const tolerance = toleranceFor(goldenCase);
-  const pass =
-    comparison.sameSize &&
-    comparison.meanAbsoluteError <= tolerance.maxMeanAbsoluteError &&
-    comparison.mismatchRatio <= tolerance.maxMismatchRatio;
-  return { name: goldenCase.name, pass, exact: comparison.sameSize && comparison.maxChannelError === 0, tolerance, comparison, actual };
+  const compared = comparison.kind === 'compared';
+  const pass = compared && comparison.meanAbsoluteError <= tolerance.maxMeanAbsoluteError && comparison.mismatchRatio <= tolerance.maxMismatchRatio;
+  return { name: goldenCase.name, pass, exact: compared && comparison.maxChannelError === 0, tolerance, comparison, actual };
 }
 
 /** Writes the actual render and pixelmatch's diff beside each other for a failing case. */
@@ -81,7 +79,7 @@ export async function writeFailureArtifacts(outDir: string, verdict: GoldenVerdi
   await mkdir(outDir, { recursive: true });
   const written = [join(outDir, `${verdict.name}.actual.png`)];
   await writeFile(written[0]!, verdict.actual);
-  if (verdict.comparison.diffPng) {
+  if (verdict.comparison.kind === 'compared') {
     written.push(join(outDir, `${verdict.name}.diff.png`));
     await writeFile(written[1]!, verdict.comparison.diffPng);
   }
@@ -100,8 +98,9 @@ export function assertMayUpdate(env: NodeJS.ProcessEnv): void {
 }
 
 export function describeComparison(comparison: ImageComparison): string {
-  if (!comparison.sameSize) {
-    return `size ${comparison.width}x${comparison.height} where ${comparison.expectedWidth}x${comparison.expectedHeight} was expected`;
+  if (comparison.kind === 'size-mismatch') {
+    const { actual, expected } = comparison;
+    return `size ${actual.width}x${actual.height} where ${expected.width}x${expected.height} was expected`;
   }
   return `mean abs error ${comparison.meanAbsoluteError.toFixed(4)}, max ${comparison.maxChannelError}, ${comparison.mismatchedPixels} pixels differ (${(comparison.mismatchRatio * 100).toFixed(3)}%)`;
 }
