@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 /** The image fields take SPEC's short flag names; every other parameter is its kebab-case name. */
 const IMAGE_FLAGS: Partial<Record<ParameterName, string>> = { base_image: 'base', overlay_image: 'overlay', mask: 'mask' };
 
-export const flagOf = (name: ParameterName): string => IMAGE_FLAGS[name] ?? name.replace(/_/g, '-');
+const flagOf = (name: ParameterName): string => IMAGE_FLAGS[name] ?? name.replace(/_/g, '-');
 
 /** parseArgs options for every superimpose parameter, derived from the parameter table. */
 export function parameterOptions(): NonNullable<ParseArgsConfig['options']> {

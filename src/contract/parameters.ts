@@ -28,7 +28,7 @@ export type ImageForm = 'library' | 'json';
 
 // Plain character-class runs only: a group repeated per character would overflow
 // V8's backtracking stack on a base64 string of a few megabytes.
-export const JSON_IMAGE_PATTERN =
+const JSON_IMAGE_PATTERN =
   '^\\s*(?:[dD][aA][tT][aA]:[^,]*,[\\s\\S]*|[hH][tT][tT][pP][sS]?://\\S+|[A-Za-z0-9+/_\\-\\s]*[A-Za-z0-9+/_-]\\s*[A-Za-z0-9+/_-][\\s=]*)$';
 
 function range(spec: { min?: number; max?: number }): string {
@@ -57,7 +57,7 @@ export function expectationOf(spec: ParameterSpec, images: ImageForm = 'library'
   }
 }
 
-export const isRequired = (spec: ParameterSpec): boolean => 'required' in spec && spec.required === true;
+const isRequired = (spec: ParameterSpec): boolean => 'required' in spec && spec.required === true;
 
 type Base<S extends ParameterSpec, I extends ImageForm> = S extends { kind: 'image' }
   ? I extends 'json'

@@ -22,12 +22,12 @@ export interface Tolerance {
 }
 
 /** SPEC "Golden references": rotation resamples twice, so it is allowed more. */
-export const TOLERANCES = {
+const TOLERANCES = {
   plain: { maxMeanAbsoluteError: 0.5, maxMismatchRatio: 0.001 },
   rotated: { maxMeanAbsoluteError: 1.5, maxMismatchRatio: 0.01 },
 } as const satisfies Record<string, Tolerance>;
 
-export function toleranceFor(goldenCase: GoldenCase): Tolerance {
+function toleranceFor(goldenCase: GoldenCase): Tolerance {
   const rotation = Number(goldenCase.params['rotation'] ?? 0);
   return rotation % 360 === 0 ? TOLERANCES.plain : TOLERANCES.rotated;
 }
@@ -45,7 +45,7 @@ export async function loadGoldenCases(dir: string): Promise<GoldenCase[]> {
 export const expectedPath = (dir: string, name: string): string => join(dir, 'expected', `${name}.png`);
 
 /** Renders a case losslessly (PNG), whatever image_format the case names. */
-export async function renderGoldenCase(dir: string, goldenCase: GoldenCase): Promise<Buffer> {
+async function renderGoldenCase(dir: string, goldenCase: GoldenCase): Promise<Buffer> {
   const result = await superimpose({
     base_image: join(dir, goldenCase.base),
     overlay_image: join(dir, goldenCase.overlay),

@@ -4,7 +4,7 @@ import { settingName, type SettingNames } from '../runtime/settings.js';
 import { MAX_ID_LENGTH } from './schemas.js';
 
 /** Patterns of the app's routes with the methods each answers, for 404 versus 405. */
-export class RouteTable {
+class RouteTable {
   private readonly routes: { pattern: RegExp; methods: Set<string> }[] = [];
 
   add(url: string, methods: readonly string[]): void {

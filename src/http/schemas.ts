@@ -6,7 +6,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../engine/codec.js';
  * every JSON answer to them, and the OpenAPI document is generated from them.
  */
 
-export const errorSchema = z.object({ error: z.string() }).meta({ id: 'Error', description: 'What went wrong, naming the field, what was expected and what was received' });
+const errorSchema = z.object({ error: z.string() }).meta({ id: 'Error', description: 'What went wrong, naming the field, what was expected and what was received' });
 
 /** When each error status is answered. */
 const ERROR_DESCRIPTIONS = {

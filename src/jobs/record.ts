@@ -30,8 +30,3 @@ export type JobRecord =
   | (Job & { readonly status: 'failed'; readonly error: string; readonly seconds: number | undefined })
   | (Job & { readonly status: 'cancelled'; readonly reason: string })
   | (Job & { readonly status: 'forwarded'; readonly upstream: UpstreamUrls });
-
-export type JobStatus = JobRecord['status'];
-
-/** The states a job ends in. */
-export const isFinished = (record: JobRecord): boolean => record.status === 'succeeded' || record.status === 'failed' || record.status === 'cancelled';

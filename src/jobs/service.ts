@@ -34,7 +34,7 @@ export interface JobService {
 }
 
 /** A job renders as a v1 request does, but waits for a slot however busy the process is: its 429 came at submit. */
-export const jobExecutor =
+const jobExecutor =
   (render: Renderer): JobExecutor<SuperimposeParams> =>
   async (params, signal) => {
     const { data, info } = await render(params, { queued: 'always', signal });

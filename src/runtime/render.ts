@@ -36,7 +36,7 @@ export interface SuperimposePlan {
   readonly encode: EncodeOptions;
 }
 
-export function planSuperimpose(params: SuperimposeParams): SuperimposePlan {
+function planSuperimpose(params: SuperimposeParams): SuperimposePlan {
   return {
     images: { base_image: params.base_image, overlay_image: params.overlay_image, mask: params.mask },
     compose: {

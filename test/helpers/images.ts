@@ -14,11 +14,6 @@ export function solidPng(width: number, height: number, colour: { r: number; g: 
   return sharp({ create: { width, height, channels, background: colour } }).png().toBuffer();
 }
 
-/** Encodes raw RGBA as PNG. */
-export function pngFromRgba(image: Rgba): Promise<Buffer> {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer();
-}
-
 /** Decodes any image to raw pixels with the channel count it has. */
 export async function pixels(image: Buffer): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
   const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });

@@ -23,7 +23,7 @@ export interface KernelTest {
  * names the case, the first byte that differs and both values there.
  * Gives the number of cases compared.
  */
-export function expectKernelMatchesReference(cases: Iterable<KernelCase>): number {
+function expectKernelMatchesReference(cases: Iterable<KernelCase>): number {
   let compared = 0;
   for (const { label, kernel, reference } of cases) {
     const got = kernel();

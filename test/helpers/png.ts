@@ -43,7 +43,7 @@ export function unfilterReference(filtered: Uint8Array, rowBytes: number, bpp: n
 }
 
 /** Filters packed rows, row y with filters[y % filters.length]. */
-export function filterReference(pixels: Uint8Array, rowBytes: number, bpp: number, filters: readonly number[]): Uint8Array {
+function filterReference(pixels: Uint8Array, rowBytes: number, bpp: number, filters: readonly number[]): Uint8Array {
   const rows = pixels.length / rowBytes;
   const out = new Uint8Array(rows * (rowBytes + 1));
   for (let y = 0; y < rows; y++) {
