@@ -18,8 +18,8 @@
  * service, and libvips' cache would otherwise serve repeated decodes.
  * Each round also prints the process's garbage collections. Now and then a
  * round falls into a state of V8's heuristics with a mark-compact every few
- * jobs, which raises its floor ratio by 0.1–0.4 (bench/RESULTS.md, eighth and
- * ninth sessions); the counts say which rounds did.
+ * jobs, which raises its floor ratio by 0.1–0.4 (bench/RESULTS.md, "Garbage
+ * collection"); the counts say which rounds did.
  * Usage: npx tsx bench/seed.ts [rounds=5] [iterations=40]
  */
 import { constants, PerformanceObserver, type NodeGCPerformanceDetail } from 'node:perf_hooks';
