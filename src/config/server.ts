@@ -40,6 +40,7 @@ const environmentSchema = z.object({
   SUPERIMPOSE_REDIS_PREFIX: z.string().min(1).default('superimpose'),
   SUPERIMPOSE_JOB_ATTEMPTS: positiveInt(3),
   SUPERIMPOSE_JOB_LOCK_MS: positiveInt(30_000),
+  SUPERIMPOSE_REDIS_WAIT_MS: positiveInt(5_000),
   SUPERIMPOSE_MAX_RESULT_BYTES: positiveInt(50 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -62,6 +63,7 @@ const VARIABLE_OF: Record<Setting, keyof Environment> = {
   upstreamTimeoutMs: 'SEGMIND_TIMEOUT_MS',
   upstreamApiKey: 'SEGMIND_API_KEY',
   maxBodyBytes: 'SUPERIMPOSE_MAX_BODY_BYTES',
+  redisWaitMs: 'SUPERIMPOSE_REDIS_WAIT_MS',
 };
 
 const SETTING_NAMES: SettingNames = VARIABLE_OF;
@@ -125,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueLimit: e.SUPERIMPOSE_QUEUE_LIMIT,
       maxResultBytes: e.SUPERIMPOSE_MAX_RESULT_BYTES,
       redis: e.REDIS_URL
-        ? { url: e.REDIS_URL, prefix: e.SUPERIMPOSE_REDIS_PREFIX, attempts: e.SUPERIMPOSE_JOB_ATTEMPTS, lockMs: e.SUPERIMPOSE_JOB_LOCK_MS }
+        ? { url: e.REDIS_URL, prefix: e.SUPERIMPOSE_REDIS_PREFIX, attempts: e.SUPERIMPOSE_JOB_ATTEMPTS, lockMs: e.SUPERIMPOSE_JOB_LOCK_MS, waitMs: e.SUPERIMPOSE_REDIS_WAIT_MS }
         : undefined,
       names,
     },

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SuperimposeError } from '../contract/errors.js';
+import { settingName, type SettingNames } from '../runtime/settings.js';
 import type { JobExecutor, JobLifecycle, JobQueue } from './lifecycle.js';
 import type { JobOutput, JobRecord } from './record.js';
 import type { JobStorage } from './storage.js';
@@ -15,6 +16,10 @@ export interface RedisOptions {
   readonly attempts: number;
   /** A worker that stops renewing its lock this long is taken as crashed and its job re-queued. */
   readonly lockMs: number;
+  /** How long a call waits on Redis before it is refused (503) instead of left hanging. */
+  readonly waitMs: number;
+  /** How refusals name waitMs. */
+  readonly names?: SettingNames;
 }
 
 interface JobData<P> {
@@ -24,19 +29,18 @@ interface JobData<P> {
 
 const QUEUE = 'superimpose';
 
-/** How long a request waits on Redis before it is answered 503. */
-const REDIS_WAIT_MS = 5000;
-
 type Succeeded = Extract<JobRecord, { status: 'succeeded' }>;
 /** A record as kept in Redis: the output's bytes live under a key of their own. */
 type StoredRecord = Exclude<JobRecord, Succeeded> | (Omit<Succeeded, 'output'> & { readonly output: Omit<JobOutput, 'data'> });
 
 /** Commands queue while ioredis reconnects: a bound keeps callers from hanging on a dead Redis. */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  const timeout = sleep(ms, undefined, { ref: false }).then(() => {
-    throw new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms: retry later`);
-  });
-  return Promise.race([work, timeout]);
+function waiter(options: RedisOptions) {
+  return <T>(work: Promise<T>, ms = options.waitMs): Promise<T> => {
+    const timeout = sleep(ms, undefined, { ref: false }).then(() => {
+      throw new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms (${settingName(options.names, 'redisWaitMs')}): retry later`);
+    });
+    return Promise.race([work, timeout]);
+  };
 }
 
 /**
@@ -44,12 +48,16 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
  * expiring with the result TTL, so any instance answers for any job.
  */
 class RedisJobStorage implements JobStorage {
+  private readonly within: ReturnType<typeof waiter>;
+
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisOptions,
     /** Why BullMQ failed a job its record never heard of (a worker crashed past its tries). */
     private readonly failedReason: (id: string) => Promise<string | undefined>,
-  ) {}
+  ) {
+    this.within = waiter(options);
+  }
 
   private key(kind: 'job' | 'result', id: string): string {
     return `${this.options.prefix}:${kind}:${id}`;
@@ -59,7 +67,7 @@ class RedisJobStorage implements JobStorage {
     const stored: StoredRecord = record.status === 'succeeded' ? { ...record, output: { format: record.output.format, base64: record.output.base64 } } : record;
     const write = this.redis.multi().set(this.key('job', record.id), JSON.stringify(stored), 'PX', this.options.ttlMs);
     if (record.status === 'succeeded') write.set(this.key('result', record.id), record.output.data, 'PX', this.options.ttlMs);
-    await within(REDIS_WAIT_MS, write.exec());
+    await this.within(write.exec());
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -76,11 +84,11 @@ class RedisJobStorage implements JobStorage {
   }
 
   private async read(id: string): Promise<JobRecord | undefined> {
-    const text = await within(REDIS_WAIT_MS, this.redis.get(this.key('job', id)));
+    const text = await this.within(this.redis.get(this.key('job', id)));
     if (text === null) return undefined;
     const stored = JSON.parse(text) as StoredRecord;
     if (stored.status !== 'succeeded') return stored;
-    const data = await within(REDIS_WAIT_MS, this.redis.getBuffer(this.key('result', id)));
+    const data = await this.within(this.redis.getBuffer(this.key('result', id)));
     return data === null ? undefined : { ...stored, output: { ...stored.output, data } };
   }
 }
@@ -110,18 +118,20 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
     const job = await queue.getJob(id);
     return job && (await job.getState()) === 'failed' ? job.failedReason || 'failed' : undefined;
   });
-  const pendingCounts = async () => within(1000, queue.getJobCounts('waiting', 'active', 'delayed'));
+  const within = waiter(options);
+  // Health and load figures answer within a second, or at once report Redis as down.
+  const quick = Math.min(options.waitMs, 1000);
+  const pendingCounts = async () => within(queue.getJobCounts('waiting', 'active', 'delayed'), quick);
   return {
     storage,
     queue: {
-      waiting: () => within(REDIS_WAIT_MS, queue.getWaitingCount()),
+      waiting: () => within(queue.getWaitingCount()),
       pending: async () => {
         const counts = await pendingCounts();
         return (counts['waiting'] ?? 0) + (counts['active'] ?? 0) + (counts['delayed'] ?? 0);
       },
       add: async ({ id, createdAt, payload }) => {
         await within(
-          REDIS_WAIT_MS,
           queue.add(QUEUE, { payload, createdAt }, {
             jobId: id,
             attempts: options.attempts,
@@ -134,7 +144,7 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
     },
     async health() {
       try {
-        const pong = await within(1000, redis.ping());
+        const pong = await within(redis.ping(), quick);
         return { ok: pong === 'PONG', details: { redis: 'up' } };
       } catch (error) {
         return { ok: false, details: { redis: 'down', error: (error as Error).message } };
@@ -168,7 +178,7 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
       };
     },
     async close(timeoutMs) {
-      await within(timeoutMs, queue.close()).catch(() => {});
+      await within(queue.close(), timeoutMs).catch(() => {});
       redis.disconnect();
     },
   };

@@ -14,7 +14,7 @@ export interface JobsOptions {
   readonly queueLimit: number;
   readonly maxResultBytes: number;
   /** Shared jobs: every instance with the same URL and prefix answers for every job. */
-  readonly redis?: { readonly url: string; readonly prefix: string; readonly attempts: number; readonly lockMs: number } | undefined;
+  readonly redis?: { readonly url: string; readonly prefix: string; readonly attempts: number; readonly lockMs: number; readonly waitMs: number } | undefined;
   readonly names?: SettingNames;
   readonly onBug?: (error: unknown) => void;
 }
@@ -56,7 +56,7 @@ type RedisJobsOptions = JobsOptions & { readonly redis: NonNullable<JobsOptions[
 const lifecycleOptions = (options: JobsOptions, attempts: number) => ({ queueLimit: options.queueLimit, maxResultBytes: options.maxResultBytes, names: options.names, onBug: options.onBug, attempts });
 
 function redisJobs(options: RedisJobsOptions) {
-  const backend = redisBackend<SuperimposeParams>({ ...options.redis, ttlMs: options.ttlMs });
+  const backend = redisBackend<SuperimposeParams>({ ...options.redis, ttlMs: options.ttlMs, names: options.names });
   return { backend, lifecycle: new JobLifecycle(backend.storage, backend.queue, lifecycleOptions(options, options.redis.attempts)) };
 }
 

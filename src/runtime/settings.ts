@@ -16,6 +16,7 @@ export const SETTINGS = {
   upstreamTimeoutMs: 'timeoutMs',
   upstreamApiKey: 'apiKey',
   maxBodyBytes: 'bodyLimit',
+  redisWaitMs: 'redis.waitMs',
 } as const;
 
 export type Setting = keyof typeof SETTINGS;

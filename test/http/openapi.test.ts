@@ -117,8 +117,8 @@ const withoutSegmindKey = buildApp(testConfig({ SEGMIND_BASE_URL: segmind.url })
 apps.push(withoutSegmindKey);
 const smallBodies = appWith({ SUPERIMPOSE_MAX_BODY_BYTES: '4096' });
 const impatient = appWith({ SEGMIND_TIMEOUT_MS: '300' });
-// Nothing listens on that port; with no local worker every job operation waits on Redis (5 s) and answers 503.
-const redisDown = appWith({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SUPERIMPOSE_JOB_CONCURRENCY: '0', SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: '200' });
+// Nothing listens on that port; with no local worker every job operation waits on Redis (SUPERIMPOSE_REDIS_WAIT_MS) and answers 503.
+const redisDown = appWith({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SUPERIMPOSE_JOB_CONCURRENCY: '0', SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: '200', SUPERIMPOSE_REDIS_WAIT_MS: '300' });
 const rendersBusy = appWith({ SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' });
 
 const TINY_RESULT: SuperimposeResult = { data: goldenBytes('mask-disc-64x64.png'), info: { width: 64, height: 64, format: 'png' } };
@@ -323,7 +323,7 @@ const rows: Row[] = [
 
 let document: OpenApiDocument;
 let operations: Map<string, Operation>;
-/** Each row's answer. All are sent at once: the Redis rows each wait 5 s, together rather than in turn. */
+/** Each row's answer. All are sent at once: the rows that wait (on Redis, on timeouts) wait together rather than in turn. */
 const answers = new Map<Row, PromiseSettledResult<Answer>>();
 const validators = new Map<string, ValidateFunction>();
 const ajv = new Ajv2020({ strict: false, allErrors: true, formats: FORMATS });
