@@ -2,7 +2,7 @@
  * The seed job (1024² JPEG base, 1280×960 PNG overlay, rescale 0.4, bilinear,
  * x 320, y 620, JPEG q95), timed in one process beside two baselines:
  * - floor: decode both inputs to raw (in parallel) and encode the output to JPEG
- *   q95 with sharp, as the issue defines it. The output's pixels are computed
+ *   q95 with sharp, as the target defines it. The output's pixels are computed
  *   once beforehand: encoding the composited image costs about 1 ms more than
  *   encoding the bare base, because the overlay adds detail to code;
  * - naive: sharp resize, PNG intermediate, sharp composite, JPEG encode.

@@ -1,7 +1,7 @@
 import { goldenBase64, goldenBytes } from './http.js';
 
 /**
- * Issue 7's seed job: a 1024² JPEG base and the 1280x960 PNG overlay at 0.4,
+ * The seed job: a 1024² JPEG base and the 1280x960 PNG overlay at 0.4,
  * bilinear, at (320, 620); the output format is left to the defaults (JPEG q95).
  */
 const SEED_PARAMETERS = { rescale_factor: 0.4, resize_method: 'bilinear', x_offset: 320, y_offset: 620 } as const;
