@@ -12,7 +12,7 @@
  */
 import { maskLuma, resizeBicubicPillow } from '../src/engine/mask.js';
 import { cropRgba, rgba, type Rect, type Rgba } from '../src/engine/raster.js';
-import { planArea, planNearestExact } from '../src/engine/resample.js';
+import { RESAMPLE_PLANNERS } from '../src/engine/resample.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../src/engine/rotate.js';
 import { referenceArea } from '../test/helpers/area-reference.js';
 import { referenceNearestExact } from '../test/helpers/nearest-reference.js';
@@ -40,13 +40,13 @@ function rotation(image: Rgba, degrees: number, output: Rect = { x: 0, y: 0, ...
 function nearest(image: Rgba, width: number, height: number): [() => unknown, () => unknown] {
   const size = { width, height };
   const window = { x: 0, y: 0, ...size };
-  return [() => planNearestExact(image, size)(window), () => referenceNearestExact(image, size, window)];
+  return [() => RESAMPLE_PLANNERS['nearest-exact'](image, size)(window), () => referenceNearestExact(image, size, window)];
 }
 
 function area(image: Rgba, width: number, height: number): [() => unknown, () => unknown] {
   const size = { width, height };
   const window = { x: 0, y: 0, ...size };
-  return [() => planArea(image, size)(window), () => referenceArea(image, size, window)];
+  return [() => RESAMPLE_PLANNERS.area(image, size)(window), () => referenceArea(image, size, window)];
 }
 
 const seedOverlay = overlay(1280, 960);

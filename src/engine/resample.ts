@@ -103,38 +103,23 @@ function planWindows<Table>(
 }
 
 /**
- * Each output pixel is one source pixel through the premultiplied round trip.
- * The loop is WebAssembly (nearest_row in wasm/kernels.c, driven by
- * wasm/nearest.ts); an output row whose source row repeats is copied.
+ * The resampler of each method: a per-axis table, built once, and its
+ * kernel driver, which writes each window from the tables.
+ * - nearest-exact: each output pixel is one source pixel through the
+ *   premultiplied round trip (nearest_row in wasm/kernels.c, driven by
+ *   wasm/nearest.ts); an output row whose source row repeats is copied.
+ * - bilinear: weights are float32 products λy·λx; each 4-tap sum is taken in
+ *   double in tap order and rounded to float32 once, then divided by alpha in
+ *   float32 (bilinear_row, SIMD, driven by wasm/bilinear.ts). Where the four
+ *   taps are one pixel, as in the flat regions of logos, one exact product
+ *   replaces the four-tap sum.
+ * - area: sums each window in float32, row by row and left to right, then
+ *   divides by its height and then by its width (area_add_row and area_store,
+ *   SIMD with one float32 lane per channel, driven by wasm/area.ts).
+ * Each kernel does the same IEEE operations as the scalar arithmetic it replaced.
  */
-export function planNearestExact(src: Rgba, size: Size): WindowResampler {
-  return planWindows(src, size, nearestExactIndices, nearestWindow);
-}
-
-/**
- * Weights are float32 products λy·λx; each 4-tap sum is taken in double in tap
- * order and rounded to float32 once, then divided by alpha in float32. The
- * inner loop is WebAssembly SIMD (bilinear_row in wasm/kernels.c, driven by
- * wasm/bilinear.ts): the same IEEE operations, about twice as fast as
- * the same arithmetic in JavaScript. Where the four taps are one pixel, as in
- * the flat regions of logos, one exact product replaces the four-tap sum.
- */
-export function planBilinear(src: Rgba, size: Size): WindowResampler {
-  return planWindows(src, size, linearTaps, bilinearWindow);
-}
-
-/**
- * Sums each window in float32, row by row and left to right, then divides by
- * its height and then by its width. The loops are WebAssembly SIMD (area_add_row
- * and area_store in wasm/kernels.c, driven by wasm/area.ts), one float32 lane
- * per channel: the same IEEE operations as the scalar arithmetic.
- */
-export function planArea(src: Rgba, size: Size): WindowResampler {
-  return planWindows(src, size, areaWindows, areaWindow);
-}
-
 export const RESAMPLE_PLANNERS: Record<ResizeMethod, (src: Rgba, size: Size) => WindowResampler> = {
-  'nearest-exact': planNearestExact,
-  bilinear: planBilinear,
-  area: planArea,
+  'nearest-exact': (src, size) => planWindows(src, size, nearestExactIndices, nearestWindow),
+  bilinear: (src, size) => planWindows(src, size, linearTaps, bilinearWindow),
+  area: (src, size) => planWindows(src, size, areaWindows, areaWindow),
 };

@@ -37,7 +37,8 @@ type StoredRecord = Exclude<JobRecord, Succeeded> | (Omit<Succeeded, 'output'> &
 function waiter(options: RedisOptions) {
   return <T>(work: Promise<T>, ms = options.waitMs): Promise<T> => {
     const timeout = sleep(ms, undefined, { ref: false }).then(() => {
-      throw new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms (${settingName(options.names, 'redisWaitMs')}): retry later`);
+      const setting = ms === options.waitMs ? ` (${settingName(options.names, 'redisWaitMs')})` : '';
+      throw new SuperimposeError('unavailable', `The job store (Redis) gave no answer within ${ms} ms${setting}: retry later`);
     });
     return Promise.race([work, timeout]);
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toByte } from '../helpers/premultiplied.js';
-import { areaWindows, linearTaps, nearestExactIndices, planArea, planBilinear, planNearestExact } from '../../src/engine/resample.js';
+import { areaWindows, linearTaps, nearestExactIndices, RESAMPLE_PLANNERS } from '../../src/engine/resample.js';
 import { planOverlayResize } from '../../src/engine/resize-overlay.js';
 import { wholeOf } from '../../src/engine/raster.js';
 import { rgbaFromRows } from '../helpers/images.js';
@@ -34,19 +34,19 @@ describe('resamplers on real pixels', () => {
   const row = rgbaFromRows([[grey(0), grey(60), grey(120), grey(240)]]);
 
   it('nearest-exact 4 -> 2 keeps columns 1 and 3, the pixel centres', () => {
-    const out = planNearestExact(row, { width: 2, height: 1 })({ x: 0, y: 0, width: 2, height: 1 });
+    const out = RESAMPLE_PLANNERS['nearest-exact'](row, { width: 2, height: 1 })({ x: 0, y: 0, width: 2, height: 1 });
     expect([...out.data]).toEqual([...grey(60), ...grey(240)]);
   });
 
   it('area 4 -> 3 gives the window means', () => {
-    const out = planArea(row, { width: 3, height: 1 })({ x: 0, y: 0, width: 3, height: 1 });
+    const out = RESAMPLE_PLANNERS.area(row, { width: 3, height: 1 })({ x: 0, y: 0, width: 3, height: 1 });
     // (0+60)/2, (60+120)/2, (120+240)/2; values checked against torch 1.13.
     expect([out.data[0], out.data[4], out.data[8]]).toEqual([30, 90, 180]);
   });
 
   it('bilinear 2 -> 4 blends neighbours with weights 1, 3/4, 1/4, 1', () => {
     const two = rgbaFromRows([[grey(0), grey(200)]]);
-    const out = planBilinear(two, { width: 4, height: 1 })({ x: 0, y: 0, width: 4, height: 1 });
+    const out = RESAMPLE_PLANNERS.bilinear(two, { width: 4, height: 1 })({ x: 0, y: 0, width: 4, height: 1 });
     expect([out.data[0], out.data[4], out.data[8], out.data[12]]).toEqual([0, 50, 150, 200]);
   });
 

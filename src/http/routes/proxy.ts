@@ -52,7 +52,7 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions & 
   for (const slug of GENERATIVE_SLUGS) {
     const body = generativeRequestSchemas[slug];
     routes.post(`/v1/${slug}`, {
-      schema: { operationId: `${operationName(slug)}`, summary: `${slug}, forwarded to Segmind`, body, response: { ...relayableErrorResponses(400, 401, 413, 415, 502, 504), default: relayedResponse } },
+      schema: { operationId: operationName(slug), summary: `${slug}, forwarded to Segmind`, body, response: { ...relayableErrorResponses(400, 401, 413, 415, 502, 504), default: relayedResponse } },
       handler: (request, reply) => options.relay(request, reply, { method: 'POST', url: `/v1/${slug}`, body: request.rawBody }),
     });
 

@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { planArea } from '../../../src/engine/resample.js';
+import { RESAMPLE_PLANNERS } from '../../../src/engine/resample.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { referenceArea } from '../../helpers/area-reference.js';
 import { everyColourRows, TEN_ALPHAS } from '../../helpers/every-colour.js';
@@ -7,7 +7,7 @@ import { itMatchesReference } from '../../helpers/kernel-cases.js';
 import { random, randomOverlay } from '../../helpers/random.js';
 import { randomResizeTest, resampleAgainst } from '../../helpers/resample-cases.js';
 
-const area = resampleAgainst(planArea, referenceArea);
+const area = resampleAgainst(RESAMPLE_PLANNERS.area, referenceArea);
 
 describe('area WebAssembly kernel', () => {
   itMatchesReference([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rgba } from '../../../src/engine/raster.js';
-import { planBilinear } from '../../../src/engine/resample.js';
+import { RESAMPLE_PLANNERS } from '../../../src/engine/resample.js';
 import { loadKernels } from '../../../src/engine/wasm/kernels.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { referenceBilinear } from '../../helpers/bilinear-reference.js';
@@ -9,7 +9,7 @@ import { itMatchesReference, randomCases } from '../../helpers/kernel-cases.js';
 import { alphaKindFor, random, randomBlocks, randomOverlay } from '../../helpers/random.js';
 import { randomResizeTest, resampleAgainst } from '../../helpers/resample-cases.js';
 
-const bilinear = resampleAgainst(planBilinear, referenceBilinear);
+const bilinear = resampleAgainst(RESAMPLE_PLANNERS.bilinear, referenceBilinear);
 
 describe('bilinear WebAssembly kernel', () => {
   itMatchesReference([

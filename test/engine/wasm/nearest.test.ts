@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { planNearestExact } from '../../../src/engine/resample.js';
+import { RESAMPLE_PLANNERS } from '../../../src/engine/resample.js';
 import { MAX_PASS_COLUMNS, MAX_PASS_SPAN } from '../../../src/engine/wasm/passes.js';
 import { everyColourAtEveryAlpha } from '../../helpers/every-colour.js';
 import { itMatchesReference } from '../../helpers/kernel-cases.js';
@@ -7,7 +7,7 @@ import { referenceNearestExact } from '../../helpers/nearest-reference.js';
 import { random, randomBlocks, randomOverlay } from '../../helpers/random.js';
 import { randomResizeTest, resampleAgainst } from '../../helpers/resample-cases.js';
 
-const nearest = resampleAgainst(planNearestExact, referenceNearestExact);
+const nearest = resampleAgainst(RESAMPLE_PLANNERS['nearest-exact'], referenceNearestExact);
 
 describe('nearest-exact WebAssembly kernel', () => {
   itMatchesReference([
