@@ -22,12 +22,14 @@ const ERROR_DESCRIPTIONS = {
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
-type ErrorResponse = { description: string; content: { 'application/json': { schema: typeof errorSchema } } };
+
+/** A JSON answer with its description. */
+export const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
 /** Responses for error statuses, all `{"error": "..."}`. */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ErrorResponse> {
-  const responses = {} as Record<S, ErrorResponse>;
-  for (const status of statuses) responses[status] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: errorSchema } } };
+export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, ReturnType<typeof json<typeof errorSchema>>> {
+  const responses = {} as Record<S, ReturnType<typeof json<typeof errorSchema>>>;
+  for (const status of statuses) responses[status] = json(ERROR_DESCRIPTIONS[status], errorSchema);
   return responses;
 }
 
@@ -49,9 +51,6 @@ export function relayableErrorResponses<S extends ErrorStatus>(...statuses: S[])
   }
   return responses;
 }
-
-/** A JSON answer with its description. */
-export const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
 /** Encoded image bytes: a Buffer to the handler, a binary string to the document. */
 const imageBytes = z.instanceof(Buffer).meta({ type: 'string', format: 'binary' });
