@@ -8,7 +8,7 @@ import { DecodedImageCache } from '../runtime/decoded-cache.js';
 import { renderSuperimpose } from '../runtime/render.js';
 import { describeError, EXIT, UsageError } from './errors.js';
 import { formatFromName } from './flags.js';
-import { cliUrlLoader } from './io.js';
+import { cliRenderOptions } from './io.js';
 
 export const BATCH_HELP = `Usage: superimpose batch JOBS.json --out-dir DIR [--concurrency N]
 
@@ -80,7 +80,7 @@ export async function batchCommand(args: string[]): Promise<number> {
   await mkdir(outDir, { recursive: true });
   const cache = new DecodedImageCache();
   cache.plan(jobs.map((job) => job.request));
-  const loadUrl = cliUrlLoader();
+  const renderOptions = { ...cliRenderOptions(), cache };
   const report = progress(jobs.length);
   const failures: { job: Job; reason: string }[] = [];
   let done = 0;
@@ -91,7 +91,7 @@ export async function batchCommand(args: string[]): Promise<number> {
     try {
       const request = { ...job.request };
       request['image_format'] ??= formatFromName(job.out) ?? 'jpeg';
-      const { data } = await renderSuperimpose(parseSuperimposeRequest(request), { cache, loadUrl });
+      const { data } = await renderSuperimpose(parseSuperimposeRequest(request), renderOptions);
       await mkdir(dirname(job.out), { recursive: true });
       await writeFile(job.out, data);
       done++;

@@ -4,7 +4,7 @@ import { parseSuperimposeRequest } from '../contract/superimpose.js';
 import { renderSuperimpose } from '../runtime/render.js';
 import { UsageError } from './errors.js';
 import { formatFromName, parameterHelp, parameterOptions, requestFromFlags } from './flags.js';
-import { cliUrlLoader, readStdin } from './io.js';
+import { cliRenderOptions, readStdin } from './io.js';
 
 export const COMPOSE_HELP = `Usage: superimpose compose --base B --overlay O [--mask M] [parameters] --out OUT
 
@@ -35,7 +35,7 @@ export async function composeCommand(args: string[]): Promise<number> {
   }
   request['image_format'] ??= (out === '-' ? undefined : formatFromName(out)) ?? 'jpeg';
 
-  const { data } = await renderSuperimpose(parseSuperimposeRequest(request), { loadUrl: cliUrlLoader() });
+  const { data } = await renderSuperimpose(parseSuperimposeRequest(request), cliRenderOptions());
   const output = request['base64'] === true ? `${data.toString('base64')}\n` : data;
   if (out === '-') process.stdout.write(output);
   else await writeFile(out, output);

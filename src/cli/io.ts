@@ -1,12 +1,23 @@
 import { buffer } from 'node:stream/consumers';
-import { loadConfig } from '../config/server.js';
-import type { UrlLoader } from '../runtime/sources.js';
+import { loadCliConfig } from '../config/server.js';
+import type { RenderOptions } from '../runtime/render.js';
 import { createUrlLoader } from '../runtime/url-fetch.js';
+import { UsageError } from './errors.js';
 
-/** URL inputs on the command line: the guarded fetcher, with the server's environment settings. */
-export function cliUrlLoader(): UrlLoader {
-  const { render, names } = loadConfig();
-  return createUrlLoader({ ...render.fetch, names });
+/**
+ * How the CLI renders: URL inputs through the guarded fetcher, and the pixel
+ * limits, from the same environment variables as the server, whose names the
+ * refusals give. A bad value is a usage error naming the variable.
+ */
+export function cliRenderOptions(): Pick<RenderOptions, 'loadUrl' | 'limits' | 'names'> {
+  let config: ReturnType<typeof loadCliConfig>;
+  try {
+    config = loadCliConfig();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { fetch, limits, names } = config;
+  return { loadUrl: createUrlLoader({ ...fetch, names }), limits, names };
 }
 
 let stdinRead = false;

@@ -89,16 +89,21 @@ export interface ServerConfig {
   readonly names: SettingNames;
 }
 
-function parseEnvironment(env: Record<string, string | undefined>): Environment {
-  const result = environmentSchema.safeParse(env);
+function parseOrExplain<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  const result = schema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
   }
-  if (result.data.SUPERIMPOSE_JOB_CONCURRENCY === 0 && !result.data.REDIS_URL) {
+  return result.data;
+}
+
+function parseEnvironment(env: Record<string, string | undefined>): Environment {
+  const parsed = parseOrExplain(environmentSchema, env);
+  if (parsed.SUPERIMPOSE_JOB_CONCURRENCY === 0 && !parsed.REDIS_URL) {
     throw new Error('Invalid environment variable SUPERIMPOSE_JOB_CONCURRENCY: 0 (no local worker) needs REDIS_URL, where other workers take the jobs');
   }
-  return result.data;
+  return parsed;
 }
 
 /** Reads the configuration from the environment; a bad value names its variable. */
@@ -122,7 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       names,
     },
     jobs: {
-      ttlMs: e.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000,
+      ttlMs: Math.ceil(e.SUPERIMPOSE_RESULT_TTL_SECONDS * 1000),
       concurrency: e.SUPERIMPOSE_JOB_CONCURRENCY,
       queueLimit: e.SUPERIMPOSE_QUEUE_LIMIT,
       maxResultBytes: e.SUPERIMPOSE_MAX_RESULT_BYTES,
@@ -142,4 +147,24 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
   const { redis } = config.jobs;
   if (!redis) throw new Error('Missing environment variable REDIS_URL: a worker takes its jobs from Redis');
   return { ...config, jobs: { ...config.jobs, redis } };
+}
+
+/** What the CLI reads of the environment: the URL fetcher's and the pixel limits' variables, no others. */
+const cliSchema = environmentSchema.pick({
+  SUPERIMPOSE_FETCH_TIMEOUT_MS: true,
+  SUPERIMPOSE_FETCH_MAX_BYTES: true,
+  SUPERIMPOSE_ALLOW_HOSTS: true,
+  SUPERIMPOSE_MAX_INPUT_PIXELS: true,
+  SUPERIMPOSE_MAX_OVERLAY_PIXELS: true,
+  SUPERIMPOSE_MAX_OUTPUT_PIXELS: true,
+});
+
+/** The CLI's renders: as the server's, but no server setting can stop a command that does not use it. */
+export function loadCliConfig(env: Record<string, string | undefined> = process.env): Pick<RendererOptions, 'fetch' | 'limits'> & { readonly names: SettingNames } {
+  const e = parseOrExplain(cliSchema, env);
+  return {
+    fetch: { timeoutMs: e.SUPERIMPOSE_FETCH_TIMEOUT_MS, maxBytes: e.SUPERIMPOSE_FETCH_MAX_BYTES, allowHosts: e.SUPERIMPOSE_ALLOW_HOSTS },
+    limits: { maxInputPixels: e.SUPERIMPOSE_MAX_INPUT_PIXELS, maxOverlayPixels: e.SUPERIMPOSE_MAX_OVERLAY_PIXELS, maxOutputPixels: e.SUPERIMPOSE_MAX_OUTPUT_PIXELS },
+    names: SETTING_NAMES,
+  };
 }

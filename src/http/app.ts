@@ -65,8 +65,8 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
 
   // Accepted v2 jobs finish (within the shutdown bound) before the process lets go of them.
   app.addHook('onClose', async () => {
-    const { cancelled } = await jobs.close(config.shutdownTimeoutMs);
-    if (cancelled > 0) app.log.warn({ cancelled }, 'v2 jobs cancelled by shutdown, recorded as such');
+    const { abandoned, aborted } = await jobs.close(config.shutdownTimeoutMs);
+    if (abandoned + aborted > 0) app.log.warn({ abandoned, aborted }, 'shutdown bound reached: v2 jobs not started are recorded cancelled, running ones aborted');
   });
   return app;
 }

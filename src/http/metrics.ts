@@ -25,10 +25,11 @@ export function createMetrics(load: { pending: () => Promise<number>; renders: (
   const failures = new Counter({ name: 'superimpose_render_failures_total', help: 'Renders that failed, by error code', labelNames: ['code'], registers: [registry] });
   new Gauge({
     name: 'superimpose_queue_depth',
-    help: 'v2 jobs accepted and not finished',
+    help: 'v2 jobs accepted and not finished; -1 when the job store does not answer',
     registers: [registry],
     async collect() {
-      this.set(await load.pending());
+      // A job store that does not answer must not cost the scrape its other metrics.
+      this.set(await load.pending().catch(() => -1));
     },
   });
   new Gauge({

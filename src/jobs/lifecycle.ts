@@ -76,17 +76,20 @@ export class JobLifecycle<P> {
     return this.queue.pending();
   }
 
-  /** Runs a job once (`attempt` counts from 1) and records where it got to. */
+  /**
+   * Runs a job once (`attempt` counts from 1) and records where it got to. Only
+   * the render's own failures are classified; a storage write that fails throws,
+   * so that the queue tries the job again rather than record a good render as failed.
+   */
   async run(job: QueuedJob<P>, attempt: number, execute: JobExecutor<P>, signal: AbortSignal): Promise<RunOutcome> {
     const { id, createdAt } = job;
     await this.storage.put({ id, createdAt, status: 'running' });
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
+    let output: JobOutput;
     try {
-      const output = await execute(job.payload, signal);
+      output = await execute(job.payload, signal);
       this.checkSize(output);
-      await this.storage.put({ id, createdAt, status: 'succeeded', output, seconds: seconds() });
-      return { kind: 'succeeded' };
     } catch (error) {
       if (signal.aborted) {
         await this.cancel(job, 'The server shut down while the job was running');
@@ -100,11 +103,15 @@ export class JobLifecycle<P> {
       await this.storage.put({ id, createdAt, status: 'failed', error: message, seconds: seconds() });
       return { kind: 'failed', error: message };
     }
+    await this.storage.put({ id, createdAt, status: 'succeeded', output, seconds: seconds() });
+    return { kind: 'succeeded' };
   }
 
-  /** Records a failure the queue saw itself, e.g. workers that kept dying on the job. */
-  fail(job: Omit<QueuedJob<P>, 'payload'>, error: string): Promise<void> {
-    return this.storage.put({ id: job.id, createdAt: job.createdAt, status: 'failed', error, seconds: undefined });
+  /** Records a failure the queue saw itself (workers that kept dying on the job), unless a worker's own verdict is already in. */
+  async fail(job: Omit<QueuedJob<P>, 'payload'>, error: string): Promise<void> {
+    const record = await this.storage.get(job.id);
+    if (record && record.status !== 'queued' && record.status !== 'running') return;
+    await this.storage.put({ id: job.id, createdAt: job.createdAt, status: 'failed', error, seconds: undefined });
   }
 
   cancel(job: Omit<QueuedJob<P>, 'payload'>, reason: string): Promise<void> {

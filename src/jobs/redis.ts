@@ -12,7 +12,7 @@ export interface RedisOptions {
   /** Key prefix of one deployment's queue and records. */
   readonly prefix: string;
   readonly ttlMs: number;
-  /** Runs per job for unexpected failures and crashed workers, the first included. */
+  /** Runs per job that fail unexpectedly, the first included; a job whose workers keep dying is failed after max(attempts − 1, 1) stalls. */
   readonly attempts: number;
   /** A worker that stops renewing its lock this long is taken as crashed and its job re-queued. */
   readonly lockMs: number;
@@ -68,7 +68,10 @@ class RedisJobStorage implements JobStorage {
     const stored: StoredRecord = record.status === 'succeeded' ? { ...record, output: { format: record.output.format, base64: record.output.base64 } } : record;
     const write = this.redis.multi().set(this.key('job', record.id), JSON.stringify(stored), 'PX', this.options.ttlMs);
     if (record.status === 'succeeded') write.set(this.key('result', record.id), record.output.data, 'PX', this.options.ttlMs);
-    await this.within(write.exec());
+    // exec() resolves with each command's own error rather than rejecting.
+    const results = await this.within(write.exec());
+    const failed = results?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -105,8 +108,8 @@ export interface RedisBackend<P> {
   readonly storage: JobStorage;
   readonly queue: JobQueue<P>;
   health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
-  /** Renders jobs from the queue, here, `concurrency` at once; closing waits for those in hand. */
-  startWorker(concurrency: number, lifecycle: JobLifecycle<P>, execute: JobExecutor<P>): { close: () => Promise<void> };
+  /** Renders jobs from the queue, here, `concurrency` at once; closing waits for those in hand, within `timeoutMs` when given. */
+  startWorker(concurrency: number, lifecycle: JobLifecycle<P>, execute: JobExecutor<P>): { close: (timeoutMs?: number) => Promise<void> };
   close(timeoutMs: number): Promise<void>;
 }
 
@@ -115,11 +118,11 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
   const redis = connect(options.url);
   const queue = new Queue<JobData<P>>(QUEUE, { connection: redis, prefix: options.prefix });
   queue.on('error', () => {});
-  const storage = new RedisJobStorage(redis, options, async (id) => {
-    const job = await queue.getJob(id);
-    return job && (await job.getState()) === 'failed' ? job.failedReason || 'failed' : undefined;
-  });
   const within = waiter(options);
+  const storage = new RedisJobStorage(redis, options, async (id) => {
+    const job = await within(queue.getJob(id));
+    return job && (await within(job.getState())) === 'failed' ? job.failedReason || 'failed' : undefined;
+  });
   // Health and load figures answer within a second, or at once report Redis as down.
   const quick = Math.min(options.waitMs, 1000);
   const pendingCounts = async () => within(queue.getJobCounts('waiting', 'active', 'delayed'), quick);
@@ -167,13 +170,15 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
       );
       // A crashed worker's job that stalled too often is failed by BullMQ itself, in whichever worker noticed.
       worker.on('failed', (job, error) => {
-        if (job && /stalled/i.test(error.message)) void lifecycle.fail({ id: job.id!, createdAt: job.data.createdAt }, `The workers rendering it kept stopping: ${error.message}`).catch(() => {});
+        if (job && /stalled more than/i.test(error.message)) void lifecycle.fail({ id: job.id!, createdAt: job.data.createdAt }, `The workers rendering it kept stopping: ${error.message}`).catch(() => {});
       });
       // Connection errors are retried by ioredis; health() reports them.
       worker.on('error', () => {});
       return {
-        close: async () => {
-          await worker.close();
+        // Past the bound, the jobs in hand are let go: their locks lapse and another worker takes them up.
+        close: async (timeoutMs) => {
+          const closing = worker.close();
+          await (timeoutMs === undefined ? closing : Promise.race([closing, sleep(timeoutMs, undefined, { ref: false })]));
           connection.disconnect();
         },
       };

@@ -29,8 +29,12 @@ export interface JobService {
   /** Jobs accepted and not finished. */
   pending(): Promise<number>;
   health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
-  /** Lets accepted work here finish within timeoutMs, records what could not as cancelled, then lets go. */
-  close(timeoutMs: number): Promise<{ cancelled: number }>;
+  /**
+   * Lets accepted work here finish within timeoutMs, then lets go: in process,
+   * the jobs still waiting are recorded cancelled and the running ones aborted;
+   * in Redis, they stay for the other workers.
+   */
+  close(timeoutMs: number): Promise<{ abandoned: number; aborted: number }>;
 }
 
 /** A job renders as a v1 request does, but waits for a slot however busy the process is: its 429 came at submit. */
@@ -70,9 +74,9 @@ export function createJobService(options: JobsOptions, render: Renderer): JobSer
     return service(lifecycle, {
       health: async () => ({ ok: true, details: { jobs: 'in-process' } }),
       close: async (timeoutMs) => {
-        const { abandoned, aborted } = await queue.close(timeoutMs, (job) => lifecycle.cancel(job, 'The server shut down before the job ran'));
+        const closed = await queue.close(timeoutMs, (job) => lifecycle.cancel(job, 'The server shut down before the job ran'));
         storage.close();
-        return { cancelled: abandoned + aborted };
+        return closed;
       },
     });
   }
@@ -82,9 +86,9 @@ export function createJobService(options: JobsOptions, render: Renderer): JobSer
     health: () => backend.health(),
     close: async (timeoutMs) => {
       // Jobs not started stay in Redis for the other workers: nothing here is cancelled.
-      await worker?.close();
+      await worker?.close(timeoutMs);
       await backend.close(timeoutMs);
-      return { cancelled: 0 };
+      return { abandoned: 0, aborted: 0 };
     },
   });
 }

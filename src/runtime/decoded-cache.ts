@@ -15,7 +15,9 @@ interface Entry {
  * Decoded inputs shared across many renders (one t-shirt, many logos). With a
  * plan, an input used once is never kept and every other one is dropped after
  * its last planned use, so memory holds only what is still needed; without a
- * plan, everything decoded stays until the cache is dropped.
+ * plan, everything decoded stays until the cache is dropped. A cache is for
+ * renders with the same options: what it holds was decoded under the limits
+ * and file access of the render that first asked.
  */
 export class DecodedImageCache {
   private readonly entries = new Map<string, Entry>();

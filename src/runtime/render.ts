@@ -81,7 +81,7 @@ export async function renderSuperimpose(params: SuperimposeParams, options: Rend
 
 async function renderPlan(plan: SuperimposePlan, options: RenderOptions): Promise<SuperimposeResult> {
   const limits = { ...DEFAULT_PIXEL_LIMITS, ...options.limits };
-  // A cached load may serve other renders, so only an uncached one stops with this render's signal.
+  // With a cache, a load may serve other renders, so no load stops with this render's signal.
   const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl, signal: options.cache ? undefined : options.signal };
   const decode = <R extends Raster>(field: ImageField, source: ImageSource, decoder: (bytes: Buffer, options: DecodeOptions) => Promise<R>) => {
     const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder(bytes, { field, ...inputLimit(field, limits, options.names) }));

@@ -30,7 +30,7 @@ async function loadBytes(source: ImageSource, field: string, options: ImageSourc
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
   if (scheme === 'http' || scheme === 'https') {
     if (!options.loadUrl) {
-      throw new SuperimposeError('unsupported_input', `URL inputs are not enabled here: expected base64, a data: URI${options.allowFiles ? ' or a file path' : ''} for ${field}`, { field });
+      throw new SuperimposeError('unsupported_input', `URL inputs are not enabled here: expected base64${options.allowFiles ? ', a data: URI or a file path' : ' or a data: URI'} for ${field}`, { field });
     }
     return options.loadUrl(parseUrl(text, field), field, options.signal);
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENT_VARIABLES, loadConfig, loadWorkerConfig } from '../../src/config/server.js';
+import { ENVIRONMENT_VARIABLES, loadCliConfig, loadConfig, loadWorkerConfig } from '../../src/config/server.js';
 import { SETTINGS, type Setting } from '../../src/runtime/settings.js';
 
 describe('the server configuration', () => {
@@ -34,5 +34,12 @@ describe('the server configuration', () => {
 
   it('needs REDIS_URL for a worker', () => {
     expect(() => loadWorkerConfig({})).toThrow('Missing environment variable REDIS_URL: a worker takes its jobs from Redis');
+  });
+
+  it('gives the CLI its fetch and pixel settings, unmoved by the server\'s', () => {
+    const cli = loadCliConfig({ PORT: 'abc', SUPERIMPOSE_JOB_CONCURRENCY: '0', SUPERIMPOSE_MAX_INPUT_PIXELS: '99' });
+    expect(cli.limits.maxInputPixels).toBe(99);
+    expect(cli.names.maxInputPixels).toBe('SUPERIMPOSE_MAX_INPUT_PIXELS');
+    expect(() => loadCliConfig({ SUPERIMPOSE_FETCH_TIMEOUT_MS: 'soon' })).toThrow(/^Invalid environment variable SUPERIMPOSE_FETCH_TIMEOUT_MS: /);
   });
 });

@@ -95,6 +95,12 @@ describe('v2 through app.inject()', () => {
     expect(res.json()).toEqual({ error: expect.stringContaining('No request') });
   });
 
+  it.each([['a:99999'], ['example.com:70000'], ['bad host']])('answers with localhost URLs for an unusable Host %j, not a 500', async (host) => {
+    const { res, job } = await submit(body, { 'x-forwarded-host': host });
+    expect(res.statusCode).toBe(200);
+    expect(job.status_url).toMatch(/^http:\/\/localhost\/v2\/requests\//);
+  });
+
   it('honours X-Forwarded-Proto/-Host, and SUPERIMPOSE_PUBLIC_URL over both', async () => {
     const { job } = await submit(body, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' });
     expect(job.status_url).toMatch(/^https:\/\/api\.example\.com\/v2\/requests\//);

@@ -41,6 +41,23 @@ describe('JobLifecycle', () => {
     expect(strip(await storage.get(submitted.id))).toEqual({ id: 'id', createdAt: 0, ...record });
   });
 
+  it('throws, rather than record a good render as failed, when storing its output fails', async () => {
+    const { jobs, queue, storage } = lifecycle();
+    const submitted = await jobs.submit('payload');
+    const put = storage.put.bind(storage);
+    storage.put = async (record) => (record.status === 'succeeded' ? Promise.reject(new Error('store down')) : put(record));
+    await expect(jobs.run(queue.jobs[0]!, 1, async () => output, never)).rejects.toThrow('store down');
+    expect(await storage.get(submitted.id)).toMatchObject({ status: 'running' });
+  });
+
+  it('leaves a verdict in place when the queue later reports the job failed', async () => {
+    const { jobs, queue, storage } = lifecycle();
+    const submitted = await jobs.submit('payload');
+    await jobs.run(queue.jobs[0]!, 1, async () => output, never);
+    await jobs.fail(submitted, 'The workers rendering it kept stopping');
+    expect(await storage.get(submitted.id)).toMatchObject({ status: 'succeeded' });
+  });
+
   it('tells of bugs, and only of bugs', async () => {
     const { jobs, queue, bugs } = lifecycle();
     await jobs.submit('a');

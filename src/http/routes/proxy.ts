@@ -10,7 +10,7 @@ import { settingName } from '../../runtime/settings.js';
 import { clientGone } from '../client-gone.js';
 import { acceptJsonBodies } from '../json-body.js';
 import { publicBaseUrl } from '../public-url.js';
-import { relayableErrorResponses, relayedResponse } from '../schemas.js';
+import { MAX_ID_LENGTH, relayableErrorResponses, relayedResponse } from '../schemas.js';
 
 export interface ProxyOptions {
   readonly upstream: UpstreamOptions;
@@ -87,10 +87,13 @@ interface Submission {
   [key: string]: unknown;
 }
 
+/** An id this server can route a poll for. */
+const SUBMITTED_ID = new RegExp(`^[\\w-]{1,${MAX_ID_LENGTH}}$`);
+
 function parseSubmission(text: string): Submission | undefined {
   try {
     const body = JSON.parse(text) as unknown;
-    if (typeof body === 'object' && body !== null && typeof (body as Submission).request_id === 'string' && /^[\w-]{1,128}$/.test((body as Submission).request_id)) {
+    if (typeof body === 'object' && body !== null && typeof (body as Submission).request_id === 'string' && SUBMITTED_ID.test((body as Submission).request_id)) {
       return body as Submission;
     }
   } catch {
