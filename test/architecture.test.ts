@@ -106,6 +106,12 @@ describe('architecture', () => {
     expect([...reachable('cli/main.ts', serve)].filter((file) => file.startsWith('http/'))).toEqual([]);
   });
 
+  it('keeps the server\'s packages out of the library entry\'s module graph', () => {
+    const server = /^(fastify|@fastify\/|fastify-|bullmq|ioredis|prom-client|pino)/;
+    const loaded = [...reachable('index.ts')].flatMap((file) => importsOf(file).filter((imported) => !imported.target && server.test(imported.specifier)).map((imported) => `${file} -> ${imported.specifier}`));
+    expect(loaded).toEqual([]);
+  });
+
   it('has no file reachable from the library entry read or name an environment variable', () => {
     const library = [...reachable('index.ts')];
     const names = new RegExp(`\\b(${ENVIRONMENT_VARIABLES.join('|')})\\b`);

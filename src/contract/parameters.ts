@@ -15,7 +15,13 @@ export type ParameterSpec =
 
 export type ParameterTable = Readonly<Record<string, ParameterSpec>>;
 
-/** An image in the library: base64, data: URI, http(s) URL, file path, or bytes. */
+/**
+ * An image field's value: the encoded image as bytes (a Buffer or any
+ * Uint8Array), or a string. In the library and the CLI a string is a file
+ * path, raw base64, a data: URI, or an http(s) URL (fetched only with a
+ * `loadUrl`); over HTTP it is raw base64, a data: URI or an http(s) URL, and
+ * never a path.
+ */
 export type ImageSource = string | Uint8Array;
 
 /**
@@ -62,7 +68,7 @@ const isRequired = (spec: ParameterSpec): boolean => 'required' in spec && spec.
 type Base<S extends ParameterSpec, I extends ImageForm> = S extends { kind: 'image' }
   ? I extends 'json'
     ? z.ZodString
-    : z.ZodType<ImageSource>
+    : z.ZodType<ImageSource, ImageSource>
   : S extends { kind: 'remote-image' | 'string' }
     ? z.ZodString
     : S extends { kind: 'number' | 'integer' }
@@ -88,7 +94,7 @@ function baseSchema(name: string, spec: ParameterSpec, images: ImageForm): z.Zod
   const meta = { description: spec.description };
   switch (spec.kind) {
     case 'image':
-      if (images === 'json') return z.string({ error }).regex(new RegExp(JSON_IMAGE_PATTERN), { error }).meta(meta);
+      if (images === 'json') return z.string({ error }).regex(new RegExp(JSON_IMAGE_PATTERN), { error }).meta({ description: `${spec.description} Base64, a data: URI or an http(s) URL.` });
       return z.union([z.string({ error }).min(1, { error }), z.instanceof(Uint8Array, { error })], { error }).meta(meta);
     case 'remote-image':
       return z.string({ error }).min(1, { error }).meta(meta);

@@ -47,7 +47,7 @@ export function installErrorHandling(app: FastifyInstance, names: SettingNames):
       return reply.status(error.status).send({ error: error.message });
     }
     const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return reply.status(status).send({ error: publicMessage(error, names) });
+    if (status >= 400 && status < 500) return reply.status(status).send({ error: publicMessage(error, request, names) });
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ error: 'Internal server error' });
   });
@@ -69,12 +69,15 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   }
 }
 
-function publicMessage(error: FastifyError, names: SettingNames): string {
+function publicMessage(error: FastifyError, request: FastifyRequest, names: SettingNames): string {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return `Request body is larger than the limit (${settingName(names, 'maxBodyBytes')})`;
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return `Expected content-type application/json but received ${error.message.replace(/^Unsupported Media Type: /, '')}`;
+    case 'FST_ERR_CTP_EMPTY_TYPE': {
+      const received = request.headers['content-type'];
+      return `Expected content-type application/json, the only body this server accepts, but received ${received ? JSON.stringify(received.slice(0, 100)) : 'none'}`;
+    }
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Expected a JSON body but received an empty one';
     default:

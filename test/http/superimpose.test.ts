@@ -77,7 +77,7 @@ describe('POST /v1/superimpose', () => {
   it('answers 415 for a body that is not JSON at all', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/superimpose', payload: 'a=b', headers: { 'content-type': 'text/csv' } });
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toEqual({ error: expect.stringContaining('application/json') });
+    expect(res.json()).toEqual({ error: 'Expected content-type application/json, the only body this server accepts, but received "text/csv"' });
   });
 });
 
