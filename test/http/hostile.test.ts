@@ -99,7 +99,7 @@ const cases: Case[] = [
   ['16-bit PNG', async () => post({ overlay_image: b64(await sharp(Uint16Array.from({ length: 48 }, (_, i) => i * 1000), { raw: { width: 4, height: 4, channels: 3 } }).toColourspace('rgb16').png().toBuffer()) }), 200],
   ['CMYK JPEG', async () => post({ overlay_image: b64(await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } }).toColourspace('cmyk').jpeg().toBuffer()) }), 200],
   // Sizes
-  ['rescale 16 on a 2048x1536 logo', async () => post({ overlay_image: b64(await solid(2048, 1536, 'red')), rescale_factor: 16 }), 413, /at most 25000000 pixels/],
+  ['rescale 16 on a 2048x1536 logo', async () => post({ overlay_image: b64(await solid(2048, 1536, 'red')), rescale_factor: 16 }), 413, /at most 25000000 pixels \(SUPERIMPOSE_MAX_OVERLAY_PIXELS\) after resizing/],
   ['width & height 100000', () => post({ overlay_resize: 'Resize to width & heigth', width: 100000, height: 100000 }), 413, /100000x100000/],
   ['rotation pushes the overlay over the limit', async () => post({ overlay_resize: 'Resize to width & heigth', width: 4900, height: 4900, rotation: 45 }), 413, /after rotation/],
   ['rescale to zero', () => post({ rescale_factor: 0 }), 400, /at least 1x1/],
