@@ -1,4 +1,5 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
+import { cmykToRgb, highBytes, isTiff, jpegComponents } from './cmyk.js';
 import { ImageError } from './errors.js';
 import { limitLabel, type PixelLimit } from './limits.js';
 import { decodePng } from './png.js';
@@ -24,7 +25,8 @@ export function decodeRgba(input: Buffer, options: DecodeOptions): Promise<Rgba>
 
 /**
  * Decodes to 8-bit sRGB: EXIF orientation applied, embedded ICC profiles not
- * applied (pixel values as stored, as the reference reads them), first frame only.
+ * applied (pixel values as stored, as the reference reads them), CMYK through
+ * Pillow's formula (cmyk.ts), first frame only.
  */
 async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
   return (await decodePng(input, ensureAlpha, options.maxPixels)) ?? decodeWithLibvips(input, options, ensureAlpha);
@@ -34,18 +36,53 @@ async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolea
 export async function decodeWithLibvips(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
   // libvips refuses, from the header and before decoding, an image over limitInputPixels.
   const source = { ignoreIcc: true, autoOrient: true, limitInputPixels: options.maxPixels, pages: 1 } as const;
-  let pipeline = sharp(input, source).toColourspace('srgb');
-  pipeline = ensureAlpha ? pipeline.ensureAlpha() : pipeline;
   try {
-    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3 && info.channels !== 4) {
-      throw new Error(`decoded to ${info.channels} channels`);
-    }
-    return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+    const inkDepth = await cmykDepth(input);
+    return inkDepth ? await decodeCmyk(sharp(input, source), inkDepth, ensureAlpha) : await decodeRgb(sharp(input, source), ensureAlpha);
   } catch (cause) {
     throw await decodeError(input, options, cause);
   }
 }
+
+async function decodeRgb(image: Sharp, ensureAlpha: boolean): Promise<Raster> {
+  const pipeline = image.toColourspace('srgb');
+  const { data, info } = await (ensureAlpha ? pipeline.ensureAlpha() : pipeline).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 && info.channels !== 4) {
+    throw new Error(`decoded to ${info.channels} channels`);
+  }
+  return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+type InkDepth = 'uchar' | 'ushort';
+
+/**
+ * The sample depth of a CMYK image, or undefined for any other. A JPEG says so
+ * in its frame header; only a TIFF needs libvips to read its header (a file it
+ * cannot read goes the other way, which reports the error).
+ */
+async function cmykDepth(input: Buffer): Promise<InkDepth | undefined> {
+  if (jpegComponents(input) === 4) return 'uchar';
+  if (!isTiff(input)) return undefined;
+  const header = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata().catch(() => undefined);
+  if (header?.space !== 'cmyk') return undefined;
+  return header.depth === 'ushort' ? 'ushort' : 'uchar';
+}
+
+/** The inks as libvips reads them, no profile applied (a CMYK pipeline skips sharp's conversion), through Pillow's formula. */
+async function decodeCmyk(image: Sharp, depth: InkDepth, ensureAlpha: boolean): Promise<Raster> {
+  const { data, info } = await image.pipelineColourspace('cmyk').toColourspace('cmyk').raw({ depth }).toBuffer({ resolveWithObject: true });
+  const bands: number = info.channels; // sharp's type stops at 4; CMYK with alpha has 5
+  if (bands !== 4 && bands !== 5) {
+    throw new Error(`decoded CMYK to ${bands} channels`);
+  }
+  const inks = depth === 'ushort' ? highBytes(ushortSamples(data)) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const channels = ensureAlpha || bands === 5 ? 4 : 3;
+  return { width: info.width, height: info.height, channels, data: cmykToRgb(inks, bands, channels) };
+}
+
+/** libvips' native-endian 16-bit samples, copied only when the buffer is not 2-byte aligned. */
+const ushortSamples = (data: Buffer): Uint16Array =>
+  data.byteOffset % 2 === 0 ? new Uint16Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint16Array(Uint8Array.from(data).buffer);
 
 /** ISO-BMFF brands of HEVC-coded HEIF: libvips as shipped with sharp decodes AVIF but not these. */
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);

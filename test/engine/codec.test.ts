@@ -5,6 +5,7 @@ import { decodeImage, decodeRgba, encodeImage } from '../../src/engine/codec.js'
 import { ImageError } from '../../src/engine/errors.js';
 import { animated } from '../helpers/hostile.js';
 import { pixels } from '../helpers/images.js';
+import { cmykJpeg, cmykTiff, iccSegments, inkBlocks, PILLOW_CMYK, rewriteJpeg, segment } from './cmyk-files.js';
 
 const options = { field: 'base_image', maxPixels: 1_000_000 };
 
@@ -50,9 +51,7 @@ describe('decodeImage', () => {
 
     const cmyk = await sharp({ create: { width: 2, height: 2, channels: 3, background: 'white' } }).toColourspace('cmyk').jpeg().toBuffer();
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
-    const decodedCmyk = await decodeImage(cmyk, options);
-    expect(decodedCmyk.channels).toBe(3);
-    expect(Math.min(...decodedCmyk.data)).toBeGreaterThan(240);
+    expect([...(await decodeImage(cmyk, options)).data]).toEqual(Array<number>(12).fill(255));
   });
 
   it('does not apply an embedded ICC profile: pixel values come as stored', async () => {
@@ -93,6 +92,69 @@ describe('decodeImage', () => {
     const big = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: 'white' } }).png().toBuffer();
     const error = await decodeImage(big, { field: 'overlay_image', maxPixels: 1_000_000, limitName: 'limits.maxInputPixels' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'too_large', field: 'overlay_image', message: expect.stringContaining('at most 1000000 pixels (limits.maxInputPixels) for overlay_image but received 2000x1000') });
+  });
+});
+
+describe('decoding CMYK', () => {
+  // One 8x8 block per ink of PILLOW_CMYK; the decode must give Pillow's RGB for each, whatever the container.
+  const { width, height, samples } = inkBlocks(PILLOW_CMYK.map(([inks]) => inks));
+  const pillowPixels = (channels: 3 | 4) =>
+    Array.from({ length: width * height }, (_, i) => {
+      const rgb = PILLOW_CMYK[(i % width) >> 3]![1];
+      return channels === 4 ? [...rgb, 255] : rgb;
+    }).flat();
+  const tiff = cmykTiff(width, height, samples);
+  const jpeg = () => cmykJpeg(tiff);
+  const exifOrientation6 = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), Buffer.from('4d4d002a00000008000101120003000000010006000000000000', 'hex')]);
+  /** sharp's own CMYK profile, as a Photoshop file would embed one. */
+  const cmykProfile = async () => {
+    const tagged = await sharp({ create: { width: 1, height: 1, channels: 3, background: 'white' } }).toColourspace('cmyk').withIccProfile('cmyk').jpeg().toBuffer();
+    return (await sharp(tagged).metadata()).icc!;
+  };
+
+  it.each([
+    ['an 8-bit TIFF, little-endian', async () => tiff],
+    ['an 8-bit TIFF, big-endian', async () => cmykTiff(width, height, samples, { bigEndian: true })],
+    ['a 16-bit TIFF, whose high bytes Pillow reads', async () => cmykTiff(width, height, Uint16Array.from(samples, (ink, i) => ink * 256 + ((i * 37) & 255)))],
+    ['a JPEG with the Adobe marker (inverted inks)', jpeg],
+    ['a progressive JPEG', () => cmykJpeg(tiff, { progressive: true })],
+    ['a JPEG without the Adobe marker, inverted all the same', async () => rewriteJpeg(await jpeg(), (marker) => marker !== 0xee)],
+    [
+      'a JPEG with an embedded CMYK profile, not applied',
+      async () => rewriteJpeg(await jpeg(), () => true, iccSegments(await cmykProfile())),
+    ],
+  ])('gives Pillow\'s RGB from %s', async (_name, make) => {
+    const file = await make();
+    const base = await decodeImage(file, options);
+    expect({ channels: base.channels, width: base.width, height: base.height }).toEqual({ channels: 3, width, height });
+    expect([...base.data]).toEqual(pillowPixels(3));
+    expect([...(await decodeRgba(file, options)).data]).toEqual(pillowPixels(4));
+  });
+
+  it('is not what either profile gives: the embedded one, or the one sharp falls back on', async () => {
+    const profile = await cmykProfile();
+    const profiled = rewriteJpeg(await jpeg(), () => true, iccSegments(profile));
+    expect((await sharp(profiled).metadata()).icc?.length).toBe(profile.length);
+    const embedded = await sharp(profiled).toColourspace('srgb').raw().toBuffer();
+    const fallback = await sharp(await jpeg(), { ignoreIcc: true }).toColourspace('srgb').raw().toBuffer();
+    expect([...embedded]).not.toEqual(pillowPixels(3));
+    expect([...fallback]).not.toEqual(pillowPixels(3));
+  });
+
+  it('applies EXIF orientation to a CMYK JPEG', async () => {
+    // Two blocks side by side, turned a quarter clockwise: the left block ends on top.
+    const two = inkBlocks([PILLOW_CMYK[2]![0], PILLOW_CMYK[9]![0]]);
+    const oriented = rewriteJpeg(await cmykJpeg(cmykTiff(two.width, two.height, two.samples)), () => true, [segment(0xe1, exifOrientation6)]);
+    const decoded = await decodeImage(oriented, options);
+    expect([decoded.width, decoded.height]).toEqual([8, 16]);
+    expect([...decoded.data]).toEqual([...Array<number[]>(64).fill([...PILLOW_CMYK[2]![1]]), ...Array<number[]>(64).fill([...PILLOW_CMYK[9]![1]])].flat());
+  });
+
+  it('keeps a fifth band as alpha (a file Pillow does not open)', async () => {
+    const file = cmykTiff(2, 1, Uint8Array.from([10, 200, 30, 100, 77, 0, 0, 0, 0, 0]), { alpha: true });
+    const base = await decodeImage(file, options);
+    expect(base.channels).toBe(4);
+    expect([...base.data]).toEqual([149, 33, 137, 77, 255, 255, 255, 0]);
   });
 });
 

@@ -1,9 +1,11 @@
 """The superimpose reference in PyTorch 1.13 + Pillow 9.4, for differential checks.
 
 Not used by the test suite. Install with: apt-get install -y python3-torch python3-pil
-    python3 reference.py DIR [NAME ...]   compare DIR/expected/NAME.png with this reference
+    python3 reference.py DIR [NAME ...]            compare DIR/expected/NAME.png with this reference
+    python3 reference.py --render DIR NAME [...]   write DIR/expected/NAME.png for new cases
 """
 import json
+import os
 import sys
 
 import numpy as np
@@ -84,8 +86,20 @@ def render_case(root, name):
     return render(f"{root}/{case['base']}", f"{root}/{case['overlay']}", mask and f'{root}/{mask}', case['params'])
 
 
+def render_new(root, names):
+    """Writes the expectations of the named cases; an existing expectation is never replaced."""
+    for name in names:
+        path = f'{root}/expected/{name}.png'
+        if os.path.exists(path):
+            sys.exit(f'{path} exists: remove it first to render it again')
+        render_case(root, name).save(path)
+        print(f'wrote {path}')
+
+
 if __name__ == '__main__':
-    import os
+    if sys.argv[1] == '--render':
+        render_new(sys.argv[2], sys.argv[3:])
+        sys.exit()
     root = sys.argv[1]
     names = sys.argv[2:] or sorted(f[:-5] for f in os.listdir(f'{root}/cases') if f.endswith('.json'))
     exact = 0
