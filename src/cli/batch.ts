@@ -1,21 +1,24 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseSuperimposeRequest } from '../contract/superimpose.js';
 import { DecodedImageCache } from '../runtime/decoded-cache.js';
 import { renderSuperimpose } from '../runtime/render.js';
+import { parseCommandLine } from './args.js';
 import { describeError, EXIT, UsageError } from './errors.js';
-import { formatFromName } from './flags.js';
 import { cliRenderOptions } from './io.js';
+import { outputFormatFor, writeOutput, type OutputNames } from './output.js';
 
 export const BATCH_HELP = `Usage: superimpose batch JOBS.json --out-dir DIR [--concurrency N]
 
 JOBS.json is an array of parameter objects (the API's names), each with an
 "out" file name inside DIR. Image paths are relative to JOBS.json's folder.
 An input used by many jobs is decoded once. Every good job is written; failed
-ones are named at the end, and the exit code is then 1.
+ones are named at the end, and the exit code is then 1. Each "out" follows
+compose's output rule: the extension decides the format unless "image_format"
+is given, which must then agree with it; a job with "base64": true writes
+base64 text, to a name that is not an image's (.txt, .b64).
 
 Example:
   [{"base_image": "shirt.jpg", "overlay_image": "logo-a.png", "rescale_factor": 0.4, "out": "a.jpg"},
@@ -29,6 +32,8 @@ interface Job {
 }
 
 const IMAGE_FIELDS = ['base_image', 'overlay_image', 'mask'] as const;
+
+const JOB_FIELD_NAMES: OutputNames = { out: '"out"', imageFormat: '"image_format"', base64: '"base64"' };
 
 /** Reads and checks the job list; image paths resolve against the list's own folder. */
 async function readJobs(path: string, outDir: string): Promise<Job[]> {
@@ -44,6 +49,7 @@ async function readJobs(path: string, outDir: string): Promise<Job[]> {
     if (typeof entry !== 'object' || entry === null) throw new UsageError(`Job ${index + 1} is not an object`);
     const { out, ...request } = entry as Record<string, unknown>;
     if (typeof out !== 'string' || out === '') throw new UsageError(`Job ${index + 1} has no "out" file name`);
+    if (out.endsWith('/')) throw new UsageError(`Job ${index + 1}: "out" names a folder, ${out}; name the file to write in it`);
     const target = resolve(outDir, out);
     if (relative(resolve(outDir), target).startsWith('..') || isAbsolute(relative(resolve(outDir), target))) {
       throw new UsageError(`Job ${index + 1}: "out" must stay inside --out-dir but is ${out}`);
@@ -69,12 +75,16 @@ function progress(total: number): (done: number, failed: number, line: string) =
 }
 
 export async function batchCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { 'out-dir': { type: 'string' }, concurrency: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseCommandLine(
+    args,
+    { 'out-dir': { kind: 'string', value: 'the folder to write into' }, concurrency: { kind: 'string', value: 'integer of at least 1' } },
+    'batch',
+  );
   if (positionals.length !== 1) throw new UsageError('Expected one job list: superimpose batch JOBS.json --out-dir DIR');
   const outDir = values['out-dir'];
-  if (!outDir) throw new UsageError('Expected --out-dir DIR');
-  const concurrency = values.concurrency === undefined ? Math.min(availableParallelism(), 4) : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`Expected integer of at least 1 for --concurrency but received ${values.concurrency}`);
+  if (typeof outDir !== 'string' || outDir === '') throw new UsageError('Expected --out-dir DIR');
+  const concurrency = values['concurrency'] === undefined ? Math.min(availableParallelism(), 4) : Number(values['concurrency']);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`Expected integer of at least 1 for --concurrency but received ${values['concurrency']}`);
 
   const jobs = await readJobs(positionals[0]!, outDir);
   await mkdir(outDir, { recursive: true });
@@ -90,10 +100,11 @@ export async function batchCommand(args: string[]): Promise<number> {
     const started = performance.now();
     try {
       const request = { ...job.request };
-      request['image_format'] ??= formatFromName(job.out) ?? 'jpeg';
+      const format = outputFormatFor(job.out, { imageFormat: request['image_format'], base64: request['base64'] }, JOB_FIELD_NAMES);
+      if (format) request['image_format'] = format;
       const { data } = await renderSuperimpose(parseSuperimposeRequest(request), renderOptions);
       await mkdir(dirname(job.out), { recursive: true });
-      await writeFile(job.out, data);
+      await writeOutput(job.out, request['base64'] === true ? `${data.toString('base64')}\n` : data, '"out"');
       done++;
       report(done, failures.length, `ok ${relative(outDir, job.out)} (${Math.round(performance.now() - started)} ms)`);
     } catch (error) {

@@ -1,26 +1,65 @@
-import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { SuperimposeError } from '../contract/errors.js';
-import { compareImages, DEFAULT_THRESHOLD } from '../golden/compare.js';
+import { compareImages, describeComparison } from '../golden/compare.js';
+import { describeTolerance, parseTolerance, TOLERANCE_FIELDS, toleranceExpectation, withinTolerance, type Tolerance, type ToleranceKey } from '../golden/tolerance.js';
+import { parseCommandLine, type FlagSpec } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { checkOutputPath, writeOutput } from './output.js';
 
-export const DIFF_HELP = `Usage: superimpose diff A B [--diff D.png] [--threshold 0.1]
+const flagOf = (key: string): string => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
-Compares two images pixel by pixel with pixelmatch. Exits 0 when no pixel
-differs at the threshold, 1 when some do (printing how many) or when the sizes
-differ. --diff writes pixelmatch's picture of the differences.
+/** The tolerance flags, one per tolerance field: --threshold, --max-diff-pixels, --max-diff-ratio, --max-mean-error. */
+const TOLERANCE_FLAGS = (Object.keys(TOLERANCE_FIELDS) as ToleranceKey[]).map((key) => ({ key, flag: flagOf(key) }));
+
+export const DIFF_HELP = `Usage: superimpose diff A B [--threshold T] [--max-diff-pixels N] [--max-diff-ratio R] [--max-mean-error E] [--diff D.png]
+
+Compares two images pixel by pixel, exactly by default: one level of one channel
+of one pixel is a difference. Prints how many pixels differ, the largest channel
+difference and the mean; exits 0 when the images match, 1 when they differ or
+their sizes do.
+
+To tolerate differences, on request:
+  --threshold T        count a pixel only when its YIQ colour distance (pixelmatch's
+                       metric, 0 to 1) exceeds T; 0, the default, counts any difference
+  --max-diff-pixels N  let up to N pixels count as different
+  --max-diff-ratio R   let up to the share R (0 to 1) of the pixels count as different
+  --max-mean-error E   let the mean absolute channel difference reach E levels (0 to 255)
+With none of the last three, no pixel may count as different; with some, each
+one given must hold. --diff writes a picture of the differences: the counted
+pixels in red over a faded copy of A.
 
 Examples:
   superimpose diff expected.png actual.png
-  superimpose diff a.jpg b.jpg --threshold 0.05 --diff changes.png`;
+  superimpose diff a.jpg b.jpg --threshold 0.1 --max-diff-ratio 0.001 --diff changes.png`;
+
+const DIFF_FLAGS: Record<string, FlagSpec> = {
+  diff: { kind: 'string', value: 'a .png file name for the picture of the differences' },
+  ...Object.fromEntries(TOLERANCE_FLAGS.map(({ key, flag }) => [flag, { kind: 'string', value: toleranceExpectation(key) }])),
+};
+
+/** The tolerance the flags ask for; a bad value is a usage error naming its flag. */
+function toleranceFromFlags(values: Readonly<Record<string, string | boolean | undefined>>): Tolerance {
+  // A value that is no number stays text, so the refusal shows it as given.
+  const given = Object.fromEntries(
+    TOLERANCE_FLAGS.flatMap(({ key, flag }) => {
+      const text = values[flag];
+      return typeof text === 'string' ? [[key, text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text]] : [];
+    }),
+  );
+  try {
+    return parseTolerance(given, (key) => `--${flagOf(key)}`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 export async function diffCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { diff: { type: 'string' }, threshold: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseCommandLine(args, DIFF_FLAGS, 'diff');
   if (positionals.length !== 2) throw new UsageError('Expected two images: superimpose diff A B');
-  const threshold = values.threshold === undefined ? DEFAULT_THRESHOLD : Number(values.threshold);
-  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`Expected number between 0 and 1 for --threshold but received ${values.threshold}`);
+  const tolerance = toleranceFromFlags(values);
+  const diffOut = values['diff'];
+  if (typeof diffOut === 'string') await checkOutputPath(diffOut, '--diff', 'changes.png');
   const [a, b] = positionals as [string, string];
-  const comparison = await compareImages(a, b, threshold).catch((cause: unknown) => {
+  const comparison = await compareImages(a, b, tolerance.threshold).catch((cause: unknown) => {
     throw new SuperimposeError('unreadable_input', `Could not read both images: ${(cause as Error).message}`, { cause });
   });
   if (comparison.kind === 'size-mismatch') {
@@ -28,8 +67,9 @@ export async function diffCommand(args: string[]): Promise<number> {
     console.log(`sizes differ: ${a} is ${actual.width}x${actual.height}, ${b} is ${expected.width}x${expected.height}`);
     return EXIT.different;
   }
-  if (values.diff) await writeFile(values.diff, comparison.diffPng);
-  const percent = (comparison.mismatchRatio * 100).toFixed(3);
-  console.log(`${comparison.mismatchedPixels} of ${comparison.width * comparison.height} pixels differ (${percent}%), max channel difference ${comparison.maxChannelError}`);
-  return comparison.mismatchedPixels === 0 ? EXIT.ok : EXIT.different;
+  if (typeof diffOut === 'string') await writeOutput(diffOut, comparison.diffPng, '--diff');
+  const pass = withinTolerance(comparison, tolerance);
+  const allowed = pass && comparison.differingPixels > 0 ? `; within the tolerance (${describeTolerance(tolerance)})` : '';
+  console.log(`${describeComparison(comparison)}${allowed}`);
+  return pass ? EXIT.ok : EXIT.different;
 }

@@ -1,44 +1,71 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { assertMayUpdate, describeComparison, loadGoldenCases, updateGoldenCase, verifyGoldenCase, writeFailureArtifacts } from '../golden/suite.js';
+import { describeTolerance } from '../golden/tolerance.js';
+import {
+  assertExpectationsExist,
+  assertMayUpdate,
+  describeComparison,
+  GoldenFolderError,
+  loadGoldenCases,
+  updateGoldenCase,
+  verifyGoldenCase,
+  writeFailureArtifacts,
+} from '../golden/suite.js';
+import { parseCommandLine } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 
 export const GOLDEN_HELP = `Usage: superimpose golden verify|update DIR [CASE ...]
 
-DIR holds cases/NAME.json ({base, overlay, mask?, params}, paths relative to
-DIR), inputs/ and expected/NAME.png. verify renders every case (or the named
-ones) and holds it to the SPEC tolerances, naming each failing case with its
-figures and writing NAME.actual.png and NAME.diff.png to DIR/failures/; it exits 1
-if any case fails. update rewrites the expectations, and refuses when CI is set.
+DIR holds cases/NAME.json ({base, overlay, mask?, params, tolerance?}, paths
+relative to DIR), inputs/ and expected/NAME.png. verify renders every case (or
+the named ones) and compares it with its expectation exactly: any difference in
+any channel of any pixel fails the case. A case file may loosen its own case
+with "tolerance": {"threshold": 0.1, "maxDiffPixels": N, "maxDiffRatio": R,
+"maxMeanError": E}, read as superimpose diff reads the same flags. Each failing
+case is named with its figures, and NAME.actual.png and NAME.diff.png are
+written to DIR/failures/; verify exits 1 if any case fails. update renders the
+expectations (all, or the named cases): the way to create them for new cases.
+It refuses when CI is set.
 
 Examples:
-  superimpose golden verify golden
-  superimpose golden update golden rotate-90`;
+  superimpose golden update golden rotate-90
+  superimpose golden verify golden`;
 
 export async function goldenCommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  const { positionals } = parseCommandLine(args, {}, 'golden');
   const [action, dir, ...names] = positionals;
   if ((action !== 'verify' && action !== 'update') || !dir) throw new UsageError('Expected superimpose golden verify|update DIR');
-  const all = await loadGoldenCases(dir).catch((cause: unknown) => {
-    throw new UsageError(`Expected a golden folder with cases/, inputs/ and expected/ but could not read ${dir}: ${(cause as Error).message}`);
-  });
-  const unknown = names.filter((name) => !all.some((c) => c.name === name));
-  if (unknown.length > 0) throw new UsageError(`No case named ${unknown.join(', ')} in ${dir}/cases`);
-  const cases = names.length > 0 ? all.filter((c) => names.includes(c.name)) : all;
-
-  if (action === 'update') {
-    try {
-      assertMayUpdate(process.env);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    for (const goldenCase of cases) {
-      await updateGoldenCase(dir, goldenCase);
-      console.log(`updated ${goldenCase.name}`);
-    }
-    return EXIT.ok;
+  try {
+    return await (action === 'update' ? update(dir, names) : verify(dir, names));
+  } catch (error) {
+    if (error instanceof GoldenFolderError) throw new UsageError(error.message, { cause: error });
+    throw error;
   }
+}
 
+async function selectCases(dir: string, names: readonly string[]) {
+  const all = await loadGoldenCases(dir);
+  const unknown = names.filter((name) => !all.some((c) => c.name === name));
+  if (unknown.length > 0) throw new UsageError(`No case named ${unknown.join(', ')} in ${join(dir, 'cases')}`);
+  return names.length > 0 ? all.filter((c) => names.includes(c.name)) : all;
+}
+
+async function update(dir: string, names: readonly string[]): Promise<number> {
+  const cases = await selectCases(dir, names);
+  try {
+    assertMayUpdate(process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  for (const goldenCase of cases) {
+    await updateGoldenCase(dir, goldenCase);
+    console.log(`updated ${goldenCase.name}`);
+  }
+  return EXIT.ok;
+}
+
+async function verify(dir: string, names: readonly string[]): Promise<number> {
+  const cases = await selectCases(dir, names);
+  await assertExpectationsExist(dir, cases, names.length === 0);
   let failed = 0;
   let exact = 0;
   for (const goldenCase of cases) {
@@ -50,8 +77,7 @@ export async function goldenCommand(args: string[]): Promise<number> {
     }
     failed++;
     const written = await writeFailureArtifacts(join(dir, 'failures'), verdict);
-    const { maxMeanAbsoluteError, maxMismatchRatio } = verdict.tolerance;
-    console.log(`FAIL ${goldenCase.name}: ${describeComparison(verdict.comparison)} (allowed: mean ${maxMeanAbsoluteError}, ${maxMismatchRatio * 100}% of pixels); wrote ${written.join(', ')}`);
+    console.log(`FAIL ${goldenCase.name}: ${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)}); wrote ${written.join(', ')}`);
   }
   console.log(`${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
   return failed > 0 ? EXIT.different : EXIT.ok;

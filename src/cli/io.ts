@@ -1,5 +1,6 @@
 import { buffer } from 'node:stream/consumers';
 import { loadCliConfig } from '../config/server.js';
+import { SuperimposeError } from '../contract/errors.js';
 import type { RenderOptions } from '../runtime/render.js';
 import { createUrlLoader } from '../runtime/url-fetch.js';
 import { UsageError } from './errors.js';
@@ -22,9 +23,20 @@ export function cliRenderOptions(): Pick<RenderOptions, 'loadUrl' | 'limits' | '
 
 let stdinRead = false;
 
-/** All of standard input, once: only one input may be "-". */
-export async function readStdin(): Promise<Buffer> {
-  if (stdinRead) throw new Error('Only one input can be read from standard input ("-")');
+/** The part of standard input readStdin uses; a test can hand in its own. */
+type Input = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+
+/**
+ * All of standard input, once (only one input may be "-"), for the flag that
+ * named it: a terminal (nothing piped) and an empty pipe are each one line
+ * saying so, not a wait or a decoder error.
+ */
+export async function readStdin(flag: string, input: Input = process.stdin): Promise<Buffer> {
+  if (stdinRead) throw new UsageError(`Only one input can be read from standard input, but ${flag} is - as well`);
   stdinRead = true;
-  return buffer(process.stdin);
+  const example = `cat logo.png | superimpose compose … ${flag} -`;
+  if (input.isTTY) throw new UsageError(`${flag} - reads an image from standard input, but nothing is piped in: ${example}`);
+  const bytes = await buffer(input);
+  if (bytes.length === 0) throw new SuperimposeError('unreadable_input', `${flag} - reads an image from standard input, but standard input was empty: ${example}`);
+  return bytes;
 }

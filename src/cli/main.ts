@@ -6,6 +6,7 @@ import { composeCommand, COMPOSE_HELP } from './compose.js';
 import { diffCommand, DIFF_HELP } from './diff.js';
 import { describeError, exitCodeOf, UsageError } from './errors.js';
 import { goldenCommand, GOLDEN_HELP } from './golden.js';
+import { closestName } from './suggest.js';
 
 const SERVE_HELP = `Usage: superimpose serve
 
@@ -27,7 +28,7 @@ const HELP = `Usage: superimpose <command> [options]
 
 Commands:
   compose   lay one image over another (every API parameter is a flag)
-  diff      compare two images with pixelmatch
+  diff      compare two images, exactly unless asked to tolerate differences
   batch     render a JSON list of jobs, decoding shared inputs once
   golden    verify or update a folder of expected images
   serve     run the HTTP server
@@ -73,7 +74,10 @@ async function main(argv: string[]): Promise<number> {
       return name === undefined ? 2 : 0;
     }
     const command = COMMANDS[name];
-    if (!command) throw new UsageError(`Unknown command ${name}: expected one of ${Object.keys(COMMANDS).join(', ')} (superimpose --help)`);
+    if (!command) {
+      const suggestion = closestName(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command ${name}; ${suggestion ? `did you mean ${suggestion}?` : `expected one of ${Object.keys(COMMANDS).join(', ')}`} (superimpose --help)`);
+    }
     if (rest.includes('--help') || rest.includes('-h')) {
       console.log(command.help);
       return 0;

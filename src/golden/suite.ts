@@ -1,12 +1,16 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { superimpose } from '../library/superimpose.js';
-import { compareImages, DEFAULT_THRESHOLD, type ImageComparison } from './compare.js';
+import { compareImages, type ImageComparison } from './compare.js';
+import { EXACT, parseTolerance, withinTolerance, type Tolerance } from './tolerance.js';
+
+export { describeComparison } from './compare.js';
 
 /**
  * Golden folders use the reference layout: cases/NAME.json holds
- * {base, overlay, mask?, params} with paths relative to the folder,
- * inputs/ the images, expected/NAME.png the lossless expectation.
+ * {base, overlay, mask?, params, tolerance?} with paths relative to the
+ * folder, inputs/ the images, expected/NAME.png the lossless expectation.
+ * Without a tolerance a case must match exactly.
  */
 export interface GoldenCase {
   readonly name: string;
@@ -14,35 +18,76 @@ export interface GoldenCase {
   readonly overlay: string;
   readonly mask?: string;
   readonly params: Record<string, unknown>;
+  readonly tolerance?: Tolerance;
 }
 
-export interface Tolerance {
-  readonly maxMeanAbsoluteError: number;
-  readonly maxMismatchRatio: number;
+const CASE_FORM = '{"base": "inputs/…", "overlay": "inputs/…", "mask"?: "inputs/…", "params": {…}, "tolerance"?: {…}}';
+
+/** A golden folder that cannot be used as it is; the message names the file and what to do. */
+export class GoldenFolderError extends Error {
+  override readonly name = 'GoldenFolderError';
 }
 
-/** SPEC "Golden references": rotation resamples twice, so it is allowed more. */
-const TOLERANCES = {
-  plain: { maxMeanAbsoluteError: 0.5, maxMismatchRatio: 0.001 },
-  rotated: { maxMeanAbsoluteError: 1.5, maxMismatchRatio: 0.01 },
-} as const satisfies Record<string, Tolerance>;
-
-function toleranceFor(goldenCase: GoldenCase): Tolerance {
-  const rotation = Number(goldenCase.params['rotation'] ?? 0);
-  return rotation % 360 === 0 ? TOLERANCES.plain : TOLERANCES.rotated;
+function caseFromJson(file: string, text: string): GoldenCase {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new GoldenFolderError(`${file} is not valid JSON (${(cause as Error).message}): a case file holds ${CASE_FORM}`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new GoldenFolderError(`${file} holds no case object: expected ${CASE_FORM}`);
+  const { base, overlay, mask, params, tolerance } = parsed as Record<string, unknown>;
+  const stringOrAbsent = (value: unknown) => value === undefined || typeof value === 'string';
+  if (typeof base !== 'string' || typeof overlay !== 'string' || !stringOrAbsent(mask)) {
+    throw new GoldenFolderError(`${file} needs "base" and "overlay" (and an optional "mask") as paths relative to the folder: expected ${CASE_FORM}`);
+  }
+  if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) throw new GoldenFolderError(`${file}: "params" must be an object of API parameters`);
+  let checked: Tolerance | undefined;
+  try {
+    checked = tolerance === undefined ? undefined : parseTolerance(tolerance, (key) => (key === 'tolerance' ? '"tolerance"' : `"tolerance.${key}"`));
+  } catch (cause) {
+    throw new GoldenFolderError(`${file}: ${(cause as Error).message}`, { cause });
+  }
+  const name = basename(file, '.json');
+  return { name, base, overlay, ...(mask === undefined ? {} : { mask: mask as string }), params: (params ?? {}) as Record<string, unknown>, ...(checked ? { tolerance: checked } : {}) };
 }
 
+/** Reads every case of a folder; a folder without cases, or a case file that cannot be read as a case, throws a GoldenFolderError naming it. */
 export async function loadGoldenCases(dir: string): Promise<GoldenCase[]> {
-  const files = (await readdir(join(dir, 'cases'))).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(
-    files.map(async (file) => {
-      const parsed = JSON.parse(await readFile(join(dir, 'cases', file), 'utf8')) as Omit<GoldenCase, 'name'>;
-      return { name: file.slice(0, -'.json'.length), ...parsed };
-    }),
-  );
+  const casesDir = join(dir, 'cases');
+  let files: string[];
+  try {
+    files = (await readdir(casesDir)).filter((f) => f.endsWith('.json')).sort();
+  } catch (cause) {
+    throw new GoldenFolderError(`Expected a golden folder with cases/, inputs/ and expected/ but could not read ${casesDir}: ${(cause as Error).message}`, { cause });
+  }
+  if (files.length === 0) throw new GoldenFolderError(`${casesDir} holds no case files: add cases/NAME.json as ${CASE_FORM}, then create the expectations with superimpose golden update ${dir}`);
+  return Promise.all(files.map(async (file) => caseFromJson(join(casesDir, file), await readFile(join(casesDir, file), 'utf8'))));
 }
 
 export const expectedPath = (dir: string, name: string): string => join(dir, 'expected', `${name}.png`);
+
+/** Refuses cases that have no expectation yet, naming the first file and the command that creates them. */
+export async function assertExpectationsExist(dir: string, cases: readonly GoldenCase[], all: boolean): Promise<void> {
+  const missing: GoldenCase[] = [];
+  for (const goldenCase of cases) {
+    if (!(await exists(expectedPath(dir, goldenCase.name)))) missing.push(goldenCase);
+  }
+  if (missing.length === 0) return;
+  const first = expectedPath(dir, missing[0]!.name);
+  const others = missing.length > 1 ? ` (and ${missing.length - 1} more)` : '';
+  const names = all && missing.length === cases.length ? '' : ` ${missing.map((c) => c.name).join(' ')}`;
+  throw new GoldenFolderError(`No expectation ${first}${others}: render and review them, then create them with superimpose golden update ${dir}${names}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Renders a case losslessly (PNG), whatever image_format the case names. */
 async function renderGoldenCase(dir: string, goldenCase: GoldenCase): Promise<Buffer> {
@@ -65,16 +110,16 @@ export interface GoldenVerdict {
   readonly actual: Buffer;
 }
 
-export async function verifyGoldenCase(dir: string, goldenCase: GoldenCase, threshold = DEFAULT_THRESHOLD): Promise<GoldenVerdict> {
+/** Holds a case to its expectation: exactly, unless the case file carries a tolerance. */
+export async function verifyGoldenCase(dir: string, goldenCase: GoldenCase): Promise<GoldenVerdict> {
   const actual = await renderGoldenCase(dir, goldenCase);
-  const comparison = await compareImages(actual, expectedPath(dir, goldenCase.name), threshold);
-  const tolerance = toleranceFor(goldenCase);
-  const compared = comparison.kind === 'compared';
-  const pass = compared && comparison.meanAbsoluteError <= tolerance.maxMeanAbsoluteError && comparison.mismatchRatio <= tolerance.maxMismatchRatio;
-  return { name: goldenCase.name, pass, exact: compared && comparison.maxChannelError === 0, tolerance, comparison, actual };
+  const tolerance = goldenCase.tolerance ?? EXACT;
+  const comparison = await compareImages(actual, expectedPath(dir, goldenCase.name), tolerance.threshold);
+  const exact = comparison.kind === 'compared' && comparison.differingPixels === 0;
+  return { name: goldenCase.name, pass: withinTolerance(comparison, tolerance), exact, tolerance, comparison, actual };
 }
 
-/** Writes the actual render and pixelmatch's diff beside each other for a failing case. */
+/** Writes the actual render and the diff picture beside each other for a failing case. */
 export async function writeFailureArtifacts(outDir: string, verdict: GoldenVerdict): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written = [join(outDir, `${verdict.name}.actual.png`)];
@@ -95,12 +140,4 @@ export async function updateGoldenCase(dir: string, goldenCase: GoldenCase, env:
 
 export function assertMayUpdate(env: NodeJS.ProcessEnv): void {
   if (env['CI']) throw new Error('Refusing to rewrite golden expectations while CI is set: update them locally and commit the result');
-}
-
-export function describeComparison(comparison: ImageComparison): string {
-  if (comparison.kind === 'size-mismatch') {
-    const { actual, expected } = comparison;
-    return `size ${actual.width}x${actual.height} where ${expected.width}x${expected.height} was expected`;
-  }
-  return `mean abs error ${comparison.meanAbsoluteError.toFixed(4)}, max ${comparison.maxChannelError}, ${comparison.mismatchedPixels} pixels differ (${(comparison.mismatchRatio * 100).toFixed(3)}%)`;
 }

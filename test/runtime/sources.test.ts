@@ -32,10 +32,40 @@ describe('loadImageSource', () => {
     await expect(loadImageSource(path, 'overlay_image', http)).rejects.toMatchObject({ status: 400, field: 'overlay_image' });
   });
 
-  it('names a missing file as unreadable input', async () => {
-    await expect(loadImageSource('no/such/file.png', 'base_image', library)).rejects.toMatchObject({
+  it.each(['no/such/file.png', 'logo', 'design', 'Qk0x'])('names the missing file %j as "no such file", though it may look like base64', async (path) => {
+    await expect(loadImageSource(path, 'base_image', library)).rejects.toMatchObject({
       code: 'unreadable_input',
-      message: expect.stringMatching(/file path.*base_image/),
+      field: 'base_image',
+      message: `no such file: ${path} (base_image: expected an existing file path, base64, a data: URI or an http(s) URL)`,
+    });
+  });
+
+  it('names a folder given as an image', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'superimpose-'));
+    await expect(loadImageSource(dir, 'mask', library)).rejects.toMatchObject({ code: 'unreadable_input', message: `Expected an image file for mask but ${dir} is a folder` });
+  });
+
+  // The leading bytes of each format the decoder reads; the rest need not be a whole image.
+  it.each([
+    ['JPEG', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])],
+    ['PNG', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])],
+    ['GIF', Buffer.from('GIF89a\x01\x00', 'latin1')],
+    ['WebP', Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 ', 'latin1')],
+    ['TIFF, little-endian', Buffer.from('II*\x00\x08\x00', 'latin1')],
+    ['TIFF, big-endian', Buffer.from('MM\x00*\x00\x08', 'latin1')],
+    ['AVIF', Buffer.from('\x00\x00\x00\x1cftypavif', 'latin1')],
+    ['HEIF', Buffer.from('\x00\x00\x00\x18ftypmif1', 'latin1')],
+    ['SVG', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')],
+    ['XML', Buffer.from('\ufeff  <?xml version="1.0"?><svg/>')],
+  ])('takes short base64 of %s in the library, where files are also allowed', async (_format, image) => {
+    expect(await loadImageSource(image.toString('base64'), 'overlay_image', library)).toEqual(image);
+  });
+
+  it('keeps the server as it was: base64 is decoded whatever it holds, and never taken as a path', async () => {
+    expect(await loadImageSource('logo', 'base_image', http)).toEqual(Buffer.from('logo', 'base64'));
+    await expect(loadImageSource('no/such/file.png', 'base_image', http)).rejects.toMatchObject({
+      code: 'invalid_image',
+      message: 'Expected base64, a data: URI or an http(s) URL for base_image but received "no/such/file.png"',
     });
   });
 
