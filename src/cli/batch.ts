@@ -7,7 +7,7 @@ import { DecodedImageCache } from '../runtime/decoded-cache.js';
 import { renderSuperimpose } from '../runtime/render.js';
 import { parseCommandLine } from './args.js';
 import { describeError, EXIT, UsageError } from './errors.js';
-import { cliRenderOptions } from './io.js';
+import { cliRenderOptions, printLine, type CliIo } from './io.js';
 import { outputFormatFor, writeOutput, type OutputNames } from './output.js';
 
 export const BATCH_HELP = `Usage: superimpose batch JOBS.json --out-dir DIR [--concurrency N]
@@ -62,19 +62,19 @@ async function readJobs(path: string, outDir: string): Promise<Job[]> {
   });
 }
 
-function progress(total: number): (done: number, failed: number, line: string) => void {
-  if (process.stderr.isTTY) {
+function progress(total: number, stderr: CliIo['stderr']): (done: number, failed: number, line: string) => void {
+  if (stderr.isTTY) {
     return (done, failed) => {
       const width = 30;
       const filled = Math.round((done / total) * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${failed ? `, ${failed} failed` : ''}`);
-      if (done === total) process.stderr.write('\n');
+      stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${failed ? `, ${failed} failed` : ''}`);
+      if (done === total) stderr.write('\n');
     };
   }
-  return (done, _failed, line) => process.stderr.write(`[${done}/${total}] ${line}\n`);
+  return (done, _failed, line) => stderr.write(`[${done}/${total}] ${line}\n`);
 }
 
-export async function batchCommand(args: string[]): Promise<number> {
+export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(
     args,
     { 'out-dir': { kind: 'string', value: 'the folder to write into' }, concurrency: { kind: 'string', value: 'integer of at least 1' } },
@@ -90,8 +90,8 @@ export async function batchCommand(args: string[]): Promise<number> {
   await mkdir(outDir, { recursive: true });
   const cache = new DecodedImageCache();
   cache.plan(jobs.map((job) => job.request));
-  const renderOptions = { ...cliRenderOptions(), cache };
-  const report = progress(jobs.length);
+  const renderOptions = { ...cliRenderOptions(io), cache };
+  const report = progress(jobs.length, io.stderr);
   const failures: { job: Job; reason: string }[] = [];
   let done = 0;
   let next = 0;
@@ -119,9 +119,9 @@ export async function batchCommand(args: string[]): Promise<number> {
     }),
   );
 
-  console.log(`${jobs.length - failures.length} written to ${outDir}, ${failures.length} failed`);
+  printLine(io, `${jobs.length - failures.length} written to ${outDir}, ${failures.length} failed`);
   for (const { job, reason } of failures.sort((a, b) => a.job.index - b.job.index)) {
-    console.log(`  job ${job.index + 1} (${relative(outDir, job.out)}): ${reason}`);
+    printLine(io, `  job ${job.index + 1} (${relative(outDir, job.out)}): ${reason}`);
   }
   return failures.length > 0 ? EXIT.different : EXIT.ok;
 }

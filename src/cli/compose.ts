@@ -3,7 +3,7 @@ import { renderSuperimpose } from '../runtime/render.js';
 import { parseCommandLine } from './args.js';
 import { UsageError } from './errors.js';
 import { parameterFlags, parameterHelp, requestFromFlags } from './flags.js';
-import { cliRenderOptions, readStdin } from './io.js';
+import { cliRenderOptions, stdinOnce, type CliIo } from './io.js';
 import { checkOutputPath, outputFormatFor, writeOutput } from './output.js';
 
 export const COMPOSE_HELP = `Usage: superimpose compose --base B --overlay O [--mask M] [parameters] --out OUT
@@ -36,7 +36,7 @@ const IMAGE_FLAGS = [
   ['mask', '--mask'],
 ] as const;
 
-export async function composeCommand(args: string[]): Promise<number> {
+export async function composeCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(args, { ...parameterFlags(), out: { kind: 'string', value: 'a file name, or - for standard output' } }, 'compose');
   if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}: compose takes only flags (see superimpose compose --help)`);
   const out = values['out'];
@@ -49,13 +49,14 @@ export async function composeCommand(args: string[]): Promise<number> {
   if (out !== '-') await checkOutputPath(out, '--out');
   // Parameters are checked before standard input is read, so a typo does not cost a pipe.
   const params = parseSuperimposeRequest(request);
+  const readStdin = stdinOnce(io);
   for (const [field, flag] of IMAGE_FLAGS) {
     if (params[field] === '-') params[field] = await readStdin(flag);
   }
 
-  const { data } = await renderSuperimpose(params, cliRenderOptions());
+  const { data } = await renderSuperimpose(params, cliRenderOptions(io));
   const output = request['base64'] === true ? `${data.toString('base64')}\n` : data;
-  if (out === '-') process.stdout.write(output);
+  if (out === '-') io.stdout.write(output);
   else await writeOutput(out, output, '--out');
   return 0;
 }

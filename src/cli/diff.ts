@@ -3,6 +3,7 @@ import { compareImages, describeComparison } from '../golden/compare.js';
 import { describeTolerance, parseTolerance, TOLERANCE_FIELDS, toleranceExpectation, withinTolerance, type Tolerance, type ToleranceKey } from '../golden/tolerance.js';
 import { parseCommandLine, type FlagSpec } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { printLine, type CliIo } from './io.js';
 import { checkOutputPath, writeOutput } from './output.js';
 
 const flagOf = (key: string): string => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -52,7 +53,7 @@ function toleranceFromFlags(values: Readonly<Record<string, string | boolean | u
   }
 }
 
-export async function diffCommand(args: string[]): Promise<number> {
+export async function diffCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(args, DIFF_FLAGS, 'diff');
   if (positionals.length !== 2) throw new UsageError('Expected two images: superimpose diff A B');
   const tolerance = toleranceFromFlags(values);
@@ -64,12 +65,12 @@ export async function diffCommand(args: string[]): Promise<number> {
   });
   if (comparison.kind === 'size-mismatch') {
     const { actual, expected } = comparison;
-    console.log(`sizes differ: ${a} is ${actual.width}x${actual.height}, ${b} is ${expected.width}x${expected.height}`);
+    printLine(io, `sizes differ: ${a} is ${actual.width}x${actual.height}, ${b} is ${expected.width}x${expected.height}`);
     return EXIT.different;
   }
   if (typeof diffOut === 'string') await writeOutput(diffOut, comparison.diffPng, '--diff');
   const pass = withinTolerance(comparison, tolerance);
   const allowed = pass && comparison.differingPixels > 0 ? `; within the tolerance (${describeTolerance(tolerance)})` : '';
-  console.log(`${describeComparison(comparison)}${allowed}`);
+  printLine(io, `${describeComparison(comparison)}${allowed}`);
   return pass ? EXIT.ok : EXIT.different;
 }

@@ -12,6 +12,7 @@ import {
 } from '../golden/suite.js';
 import { parseCommandLine } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { printLine, type CliIo } from './io.js';
 
 export const GOLDEN_HELP = `Usage: superimpose golden verify|update DIR [CASE ...]
 
@@ -30,12 +31,12 @@ Examples:
   superimpose golden update golden rotate-90
   superimpose golden verify golden`;
 
-export async function goldenCommand(args: string[]): Promise<number> {
+export async function goldenCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parseCommandLine(args, {}, 'golden');
   const [action, dir, ...names] = positionals;
   if ((action !== 'verify' && action !== 'update') || !dir) throw new UsageError('Expected superimpose golden verify|update DIR');
   try {
-    return await (action === 'update' ? update(dir, names) : verify(dir, names));
+    return await (action === 'update' ? update(dir, names, io) : verify(dir, names, io));
   } catch (error) {
     if (error instanceof GoldenFolderError) throw new UsageError(error.message, { cause: error });
     throw error;
@@ -49,21 +50,21 @@ async function selectCases(dir: string, names: readonly string[]) {
   return names.length > 0 ? all.filter((c) => names.includes(c.name)) : all;
 }
 
-async function update(dir: string, names: readonly string[]): Promise<number> {
+async function update(dir: string, names: readonly string[], io: CliIo): Promise<number> {
   const cases = await selectCases(dir, names);
   try {
-    assertMayUpdate(process.env);
+    assertMayUpdate(io.env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   for (const goldenCase of cases) {
-    await updateGoldenCase(dir, goldenCase);
-    console.log(`updated ${goldenCase.name}`);
+    await updateGoldenCase(dir, goldenCase, io.env);
+    printLine(io, `updated ${goldenCase.name}`);
   }
   return EXIT.ok;
 }
 
-async function verify(dir: string, names: readonly string[]): Promise<number> {
+async function verify(dir: string, names: readonly string[], io: CliIo): Promise<number> {
   const cases = await selectCases(dir, names);
   await assertExpectationsExist(dir, cases, names.length === 0);
   let failed = 0;
@@ -72,13 +73,13 @@ async function verify(dir: string, names: readonly string[]): Promise<number> {
     const verdict = await verifyGoldenCase(dir, goldenCase);
     if (verdict.exact) exact++;
     if (verdict.pass) {
-      console.log(`ok   ${goldenCase.name}${verdict.exact ? ' (exact)' : `: ${describeComparison(verdict.comparison)}`}`);
+      printLine(io, `ok   ${goldenCase.name}${verdict.exact ? ' (exact)' : `: ${describeComparison(verdict.comparison)}`}`);
       continue;
     }
     failed++;
     const written = await writeFailureArtifacts(join(dir, 'failures'), verdict);
-    console.log(`FAIL ${goldenCase.name}: ${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)}); wrote ${written.join(', ')}`);
+    printLine(io, `FAIL ${goldenCase.name}: ${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)}); wrote ${written.join(', ')}`);
   }
-  console.log(`${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
+  printLine(io, `${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
   return failed > 0 ? EXIT.different : EXIT.ok;
 }

@@ -10,10 +10,10 @@ import { UsageError } from './errors.js';
  * limits, from the same environment variables as the server, whose names the
  * refusals give. A bad value is a usage error naming the variable.
  */
-export function cliRenderOptions(): Pick<RenderOptions, 'loadUrl' | 'limits' | 'names'> {
+export function cliRenderOptions(io: CliIo): Pick<RenderOptions, 'loadUrl' | 'limits' | 'names'> {
   let config: ReturnType<typeof loadCliConfig>;
   try {
-    config = loadCliConfig();
+    config = loadCliConfig(io.env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -21,19 +21,40 @@ export function cliRenderOptions(): Pick<RenderOptions, 'loadUrl' | 'limits' | '
   return { loadUrl: createUrlLoader({ ...fetch, names }), limits, names };
 }
 
-let stdinRead = false;
-
-/** The part of standard input readStdin uses; a test can hand in its own. */
+/** Standard input, as a command reads it. */
 type Input = NodeJS.ReadableStream & { readonly isTTY?: boolean };
 
 /**
- * All of standard input, once (only one input may be "-"), for the flag that
- * named it: a terminal (nothing piped) and an empty pipe are each one line
- * saying so, not a wait or a decoder error.
+ * Where a command writes and reads: the process's streams and environment, or
+ * a test's, so that a command runs the same in the bin and in process.
  */
-export async function readStdin(flag: string, input: Input = process.stdin): Promise<Buffer> {
-  if (stdinRead) throw new UsageError(`Only one input can be read from standard input, but ${flag} is - as well`);
-  stdinRead = true;
+export interface CliIo {
+  readonly stdout: { write(chunk: string | Uint8Array): unknown };
+  readonly stderr: { write(chunk: string): unknown; readonly isTTY?: boolean };
+  readonly stdin: Input;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+
+/** Writes one line to standard output. */
+export const printLine = (io: CliIo, line: string): void => void io.stdout.write(`${line}\n`);
+
+/** A reader of standard input for one command's run: only one input may be "-". */
+export function stdinOnce(io: CliIo): (flag: string) => Promise<Buffer> {
+  let read = false;
+  return (flag) => {
+    if (read) return Promise.reject(new UsageError(`Only one input can be read from standard input, but ${flag} is - as well`));
+    read = true;
+    return readStdin(flag, io.stdin);
+  };
+}
+
+/**
+ * All of standard input for the flag that named it: a terminal (nothing piped)
+ * and an empty pipe are each one line saying so, not a wait or a decoder error.
+ */
+export async function readStdin(flag: string, input: Input): Promise<Buffer> {
   const example = `cat logo.png | superimpose compose … ${flag} -`;
   if (input.isTTY) throw new UsageError(`${flag} - reads an image from standard input, but nothing is piped in: ${example}`);
   const bytes = await buffer(input);

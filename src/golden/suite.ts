@@ -132,12 +132,12 @@ export async function writeFailureArtifacts(outDir: string, verdict: GoldenVerdi
 }
 
 /** Rewrites a case's expectation from the current render. Refused on CI, where expectations are never rewritten. */
-export async function updateGoldenCase(dir: string, goldenCase: GoldenCase, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function updateGoldenCase(dir: string, goldenCase: GoldenCase, env: Readonly<Record<string, string | undefined>>): Promise<void> {
   assertMayUpdate(env);
   await mkdir(join(dir, 'expected'), { recursive: true });
   await writeFile(expectedPath(dir, goldenCase.name), await renderGoldenCase(dir, goldenCase));
 }
 
-export function assertMayUpdate(env: NodeJS.ProcessEnv): void {
+export function assertMayUpdate(env: Readonly<Record<string, string | undefined>>): void {
   if (env['CI']) throw new Error('Refusing to rewrite golden expectations while CI is set: update them locally and commit the result');
 }

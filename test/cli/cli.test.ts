@@ -18,9 +18,9 @@ describe('superimpose compose', () => {
     expect(comparison).toMatchObject({ kind: 'compared', maxChannelError: 0 });
   });
 
-  it('reads an input from stdin and writes to stdout, the format from --image-format', async () => {
+  it('reads an input from stdin and writes to stdout, the format from --image-format, as the built bin', async () => {
     const { readFile } = await import('node:fs/promises');
-    const result = await run(['compose', '--base', input('concert.jpg'), '--overlay', '-', '--image-format', 'webp', '--out', '-'], { stdin: await readFile(input('swiss.png')) });
+    const result = await run(['compose', '--base', input('concert.jpg'), '--overlay', '-', '--image-format', 'webp', '--out', '-'], { stdin: await readFile(input('swiss.png')), bin: true });
     expect(result.code).toBe(0);
     expect((await sharp(result.bytes).metadata()).format).toBe('webp');
   });
@@ -31,8 +31,8 @@ describe('superimpose compose', () => {
     expect((await sharp(out).metadata()).format).toBe('webp');
   });
 
-  it('exits 2 naming a bad parameter, in one line without a stack trace', async () => {
-    const result = await run(['compose', '--base', input('concert.jpg'), '--overlay', input('swiss.png'), '--rotation', '999', '--out', 'x.png']);
+  it('exits 2 naming a bad parameter, in one line without a stack trace, as the built bin', async () => {
+    const result = await run(['compose', '--base', input('concert.jpg'), '--overlay', input('swiss.png'), '--rotation', '999', '--out', 'x.png'], { bin: true });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('superimpose: Expected integer between 0 and 360 for rotation but received 999\n');
   });

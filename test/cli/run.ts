@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../../src/cli/run.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js'); // the built CLI: npm test builds before vitest runs
@@ -16,8 +18,36 @@ export interface Run {
   readonly bytes: Buffer;
 }
 
-/** Runs the built bin in the repository root, standard input closed after `stdin`. */
-export function run(args: readonly string[], options: { stdin?: Buffer; env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
+interface RunOptions {
+  readonly stdin?: Buffer;
+  readonly env?: Record<string, string>;
+  /** Runs the built bin in a process of its own, in this folder. */
+  readonly cwd?: string;
+  /** Runs the built bin in a process of its own, in the repository root. */
+  readonly bin?: boolean;
+}
+
+/**
+ * Runs a command line with standard input closed after `stdin`: in this
+ * process, as the bin's runCli with streams of the test's, unless it must be
+ * the built bin in a process of its own (a working folder of its own, or `bin`).
+ */
+export async function run(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  if (options.cwd !== undefined || options.bin) return runBin(args, options);
+  const out: Buffer[] = [];
+  let stderr = '';
+  const io = {
+    stdout: { write: (chunk: string | Uint8Array) => out.push(Buffer.from(chunk)) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    stdin: Readable.from(options.stdin ? [options.stdin] : []),
+    env: { ...process.env, ...options.env },
+  };
+  const code = await runCli(args, io);
+  const bytes = Buffer.concat(out);
+  return { code, stdout: bytes.toString(), stderr, bytes };
+}
+
+function runBin(args: readonly string[], options: RunOptions): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env } });
     const out: Buffer[] = [];

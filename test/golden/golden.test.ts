@@ -26,7 +26,7 @@ describe('golden references', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s matches its expectation (exactly, unless its case file carries a tolerance)', async (_name, goldenCase) => {
     if (UPDATE) {
       assertMayUpdate(process.env);
-      await updateGoldenCase(GOLDEN_DIR, goldenCase);
+      await updateGoldenCase(GOLDEN_DIR, goldenCase, process.env);
     }
     const verdict = await verifyGoldenCase(GOLDEN_DIR, goldenCase);
     verdicts.push(verdict);
