@@ -100,7 +100,8 @@ export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixe
   let inflated: Inflated;
   try {
     // One output buffer a little larger than the rows (zlib's least is 64 bytes),
-    // so that zlib fills it in one pass and excess data shows.
+    // so that zlib fills it in one pass and excess data shows; and no more than
+    // that, so that a stream inflating far past its rows (a bomb) stops there.
     inflated = await inflateWhole(compressed, Math.max(64, expected + 1));
   } catch {
     return undefined; // a corrupt stream: libvips will say so
@@ -118,7 +119,7 @@ interface Inflated {
 function inflateWhole(compressed: Buffer, chunkSize: number): Promise<Inflated> {
   return new Promise((resolve, reject) => {
     // Node's types give the callback a Buffer, whatever `info` says.
-    inflate(compressed, { chunkSize, info: true }, (error, result) => (error ? reject(error) : resolve(result as unknown as Inflated)));
+    inflate(compressed, { chunkSize, maxOutputLength: chunkSize, info: true }, (error, result) => (error ? reject(error) : resolve(result as unknown as Inflated)));
   });
 }
 

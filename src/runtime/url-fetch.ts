@@ -7,33 +7,51 @@ import { settingName, type SettingNames } from './settings.js';
 import type { UrlLoader } from './sources.js';
 
 /**
- * Addresses an image URL may never reach unless its host is allowed. Two lists,
- * because a BlockList also matches IPv4 addresses against its IPv6 rules.
+ * Addresses an image URL may never reach unless its host is allowed: every
+ * range of IANA's special-purpose registries that is not globally reachable,
+ * and multicast. Two lists, because a BlockList also matches IPv4 addresses
+ * against its IPv6 rules.
  */
-const REFUSED_V4 = new BlockList();
-const REFUSED_V6 = new BlockList();
-for (const [net, prefix] of [
+const REFUSED_V4_RANGES = [
   ['0.0.0.0', 8], // "this network", unspecified
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // CGNAT
-  ['127.0.0.0', 8],
+  ['10.0.0.0', 8], // private
+  ['100.64.0.0', 10], // shared address space (CGNAT)
+  ['127.0.0.0', 8], // loopback
   ['169.254.0.0', 16], // link-local, cloud metadata
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
+  ['172.16.0.0', 12], // private
+  ['192.0.0.0', 24], // IETF protocol assignments
+  ['192.0.2.0', 24], // documentation (TEST-NET-1)
+  ['192.88.99.0', 24], // 6to4 relay anycast, deprecated
+  ['192.168.0.0', 16], // private
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // documentation (TEST-NET-2)
+  ['203.0.113.0', 24], // documentation (TEST-NET-3)
   ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) REFUSED_V4.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128],
+  ['240.0.0.0', 4], // reserved, and the limited broadcast address
+] as const;
+
+const REFUSED_V6_RANGES = [
+  ['::', 96], // unspecified, loopback, and the deprecated IPv4-compatible addresses
   ['::ffff:0:0', 96], // IPv4-mapped
-  ['64:ff9b::', 96], // NAT64
+  ['64:ff9b::', 96], // IPv4/IPv6 translation
+  ['64:ff9b:1::', 48], // local-use IPv4/IPv6 translation
+  ['100::', 64], // discard-only
+  ['100:0:0:1::', 64], // dummy prefix
+  ['2001::', 23], // IETF protocol assignments: Teredo, benchmarking, ORCHID and the rest
+  ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4: reaches any IPv4 address, private ones included
+  ['3fff::', 20], // documentation
+  ['5f00::', 16], // segment routing SIDs
   ['fc00::', 7], // unique local (includes fd00:ec2::254 metadata)
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local, deprecated
   ['ff00::', 8], // multicast
-] as const) REFUSED_V6.addSubnet(net, prefix, 'ipv6');
+] as const;
+
+const REFUSED_V4 = new BlockList();
+const REFUSED_V6 = new BlockList();
+for (const [net, prefix] of REFUSED_V4_RANGES) REFUSED_V4.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of REFUSED_V6_RANGES) REFUSED_V6.addSubnet(net, prefix, 'ipv6');
 
 export interface UrlFetchOptions {
   readonly timeoutMs: number;
@@ -68,7 +86,7 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
   /** Resolves, refuses private addresses, and hands the socket exactly the address it checked. */
   const guardedLookup = (field: string, url: URL): LookupFunction => (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
-      if (error) return callback(new SuperimposeError('unreadable_input', `Could not resolve ${hostname} for ${field}: ${error.code ?? error.message}`, { field, cause: error }), '', 4);
+      if (error) return callback(new SuperimposeError('unreadable_input', `Could not fetch the ${field} URL: its host name does not resolve`, { field, cause: error }), '', 4);
       const list = addresses as { address: string; family: number }[];
       const bad = list.find((a) => isRefusedAddress(a.address));
       if (bad || list.length === 0) return callback(refuse(field, url, `resolves to a ${bad ? 'private or reserved address' : 'nothing'}`), '', 4);
@@ -137,9 +155,35 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
       if (timeout.aborted) {
         throw new SuperimposeError('unreadable_input', `Could not fetch ${field} within ${options.timeoutMs} ms (${settingName(options.names, 'fetchTimeoutMs')})`, { field, cause: error });
       }
-      throw new SuperimposeError('unreadable_input', `Could not fetch ${field} from ${url.host}: ${(error as Error).message}`, { field, cause: error });
+      throw new SuperimposeError('unreadable_input', `Could not fetch the ${field} URL: ${failureOf(error)}`, { field, cause: error });
     }
   };
+}
+
+/**
+ * A connection failure in plain words. The system's codes and the addresses
+ * they name stay in the error's cause, for the logs: the client learns what
+ * went wrong, not what this server's network looks like.
+ */
+function failureOf(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'connection reset';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'its host name does not resolve';
+    default:
+      return typeof code === 'string' && /CERT|SSL|TLS/.test(code) ? 'its TLS certificate was not accepted' : 'the connection failed';
+  }
 }
 
 function tooLarge(field: string, options: UrlFetchOptions): SuperimposeError {

@@ -146,6 +146,8 @@ describe('decodePng leaves to libvips', () => {
     },
     'a row too few': () => Buffer.concat([PNG_SIGNATURE, header, rows(stored.subarray(0, stored.length - width * 4 - 1)), end]),
     'a row too many': () => Buffer.concat([PNG_SIGNATURE, header, rows(Buffer.concat([stored, stored.subarray(0, width * 4 + 1)])), end]),
+    // 32 MiB of zeros after the rows: the decoder stops inflating one byte past them.
+    'a stream inflating far past its rows': () => Buffer.concat([PNG_SIGNATURE, header, rows(Buffer.concat([stored, Buffer.alloc(32 << 20)])), end]),
     'bytes after the zlib stream': () => Buffer.concat([PNG_SIGNATURE, header, pngChunk('IDAT', Buffer.concat([deflateSync(stored), latin('junk')])), end]),
     'a corrupt zlib stream': () => Buffer.concat([PNG_SIGNATURE, header, pngChunk('IDAT', deflateSync(stored).subarray(0, 30)), end]),
     'filter type 5': () => Buffer.concat([PNG_SIGNATURE, header, rows(Uint8Array.from(stored, (v, i) => (i === (width * 4 + 1) * 2 ? 5 : v))), end]),

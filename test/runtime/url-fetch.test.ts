@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUrlLoader, isRefusedAddress } from '../../src/runtime/url-fetch.js';
 import { goldenBytes, stubServer } from '../helpers/http.js';
-import { streamZeros } from '../helpers/net.js';
+import { freePort, streamZeros } from '../helpers/net.js';
 
 // Every upstream here is a stub on 127.0.0.1, port 0. Refused addresses are refused
 // before any connection is attempted, so no traffic leaves loopback.
@@ -28,12 +28,55 @@ const loader = (allowHosts: string[], extra: Partial<Parameters<typeof createUrl
   createUrlLoader({ timeoutMs: 2000, maxBytes: 1024 * 1024, allowHosts, ...extra });
 
 describe('isRefusedAddress', () => {
+  // IANA's IPv4 and IPv6 special-purpose address registries: each range that is not globally
+  // reachable, by its first and last address, plus multicast; written out here, apart from the source.
   it.each([
-    '127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1',
-    '0.0.0.0', '::', '::1', 'fc00::1', 'fd00:ec2::254', 'fe80::1', '::ffff:127.0.0.1', '::ffff:8.8.8.8', '224.0.0.1', 'not-an-ip',
-  ])('refuses %s', (address) => expect(isRefusedAddress(address)).toBe(true));
+    ['this network', '0.0.0.0', '0.255.255.255'],
+    ['private 10/8', '10.0.0.0', '10.255.255.255'],
+    ['shared address space', '100.64.0.0', '100.127.255.255'],
+    ['loopback', '127.0.0.0', '127.255.255.255'],
+    ['link-local (cloud metadata)', '169.254.0.0', '169.254.255.255'],
+    ['private 172.16/12', '172.16.0.0', '172.31.255.255'],
+    ['IETF protocol assignments', '192.0.0.0', '192.0.0.255'],
+    ['TEST-NET-1', '192.0.2.0', '192.0.2.255'],
+    ['6to4 relay anycast', '192.88.99.0', '192.88.99.255'],
+    ['private 192.168/16', '192.168.0.0', '192.168.255.255'],
+    ['benchmarking', '198.18.0.0', '198.19.255.255'],
+    ['TEST-NET-2', '198.51.100.0', '198.51.100.255'],
+    ['TEST-NET-3', '203.0.113.0', '203.0.113.255'],
+    ['multicast', '224.0.0.0', '239.255.255.255'],
+    ['reserved and broadcast', '240.0.0.0', '255.255.255.255'],
+    ['unspecified', '::', '::'],
+    ['loopback', '::1', '::1'],
+    ['IPv4-compatible', '::7f00:1', '::ffff:ffff'],
+    ['IPv4-mapped', '::ffff:0.0.0.0', '::ffff:255.255.255.255'],
+    ['IPv4/IPv6 translation', '64:ff9b::', '64:ff9b::ffff:ffff'],
+    ['local-use translation', '64:ff9b:1::', '64:ff9b:1:ffff:ffff:ffff:ffff:ffff'],
+    ['discard-only', '100::', '100::ffff:ffff:ffff:ffff'],
+    ['dummy prefix', '100:0:0:1::', '100::1:ffff:ffff:ffff:ffff'],
+    ['IETF protocol assignments', '2001::', '2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['Teredo', '2001::1', '2001:0:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['benchmarking', '2001:2::', '2001:2:0:ffff:ffff:ffff:ffff:ffff'],
+    ['ORCHIDv2', '2001:20::', '2001:2f:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['documentation', '2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['6to4', '2002::', '2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['documentation', '3fff::', '3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['segment routing', '5f00::', '5f00:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['unique local (metadata fd00:ec2::254)', 'fc00::', 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['link-local', 'fe80::', 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['site-local', 'fec0::', 'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    ['multicast', 'ff00::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+  ])('refuses %s, %s to %s', (_name, first, last) => {
+    expect(isRefusedAddress(first)).toBe(true);
+    expect(isRefusedAddress(last)).toBe(true);
+  });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111'])('allows public %s', (address) => expect(isRefusedAddress(address)).toBe(false));
+  it('refuses what is not an address', () => expect(isRefusedAddress('not-an-ip')).toBe(true));
+
+  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '192.0.1.1', '100.128.0.1', '2606:4700:4700::1111', '2001:200::1', '2a00:1450:4001::200e', '2003::1'])(
+    'allows public %s',
+    (address) => expect(isRefusedAddress(address)).toBe(false),
+  );
 });
 
 describe('guarded URL loader', () => {
@@ -90,6 +133,15 @@ describe('guarded URL loader', () => {
 
   it('names an upstream error status', async () => {
     await expect(loader(['127.0.0.1'])(new URL(`${stub.url}/missing.png`), 'base_image')).rejects.toMatchObject({ message: expect.stringMatching(/HTTP 404/) });
+  });
+});
+
+describe('failures the client is told of', () => {
+  it('names a refused connection in plain words, without system codes or addresses', async () => {
+    const closedPort = await freePort();
+    const failure = await loader(['127.0.0.1'])(new URL(`http://127.0.0.1:${closedPort}/x.png`), 'overlay_image').catch((error: Error) => error);
+    expect(failure).toMatchObject({ code: 'unreadable_input', message: 'Could not fetch the overlay_image URL: connection refused' });
+    expect((failure as Error & { cause: { code: string } }).cause.code).toBe('ECONNREFUSED');
   });
 });
 
