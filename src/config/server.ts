@@ -13,6 +13,11 @@ const list = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const flag = z
+  .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+  .default('false')
+  .transform((value) => value === 'true' || value === '1');
+
 /** Every environment variable the server and the worker read, with its default. */
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -24,6 +29,7 @@ const environmentSchema = z.object({
   SUPERIMPOSE_MAX_BODY_BYTES: positiveInt(100 * 1024 * 1024),
   SUPERIMPOSE_RESULT_TTL_SECONDS: z.coerce.number().positive().default(3600),
   SUPERIMPOSE_PUBLIC_URL: z.url().optional(),
+  SUPERIMPOSE_TRUST_PROXY: flag,
   SUPERIMPOSE_JOB_CONCURRENCY: z.coerce.number().int().min(0).default(2),
   SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
   SUPERIMPOSE_RENDER_CONCURRENCY: positiveInt(availableParallelism()),
@@ -70,6 +76,14 @@ const SETTING_NAMES: SettingNames = VARIABLE_OF;
 
 export type LogLevel = Environment['LOG_LEVEL'];
 
+/** Where the URLs the v2 answers give come from. */
+export interface PublicUrlPolicy {
+  /** An absolute base that wins over every header. */
+  readonly base: string | undefined;
+  /** Whether X-Forwarded-Proto/-Host are taken: only behind a proxy that sets them, or any client could. */
+  readonly trustProxy: boolean;
+}
+
 /** What a serving process runs with: the options of each layer, read from the environment. */
 export interface ServerConfig {
   readonly port: number;
@@ -77,8 +91,8 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   /** Keys accepted in x-api-key; none = no auth. */
   readonly apiKeys: readonly string[];
-  /** Absolute base of the URLs v2 answers give; else taken from the request. */
-  readonly publicUrl: string | undefined;
+  /** Where the URLs v2 answers give come from. */
+  readonly publicUrl: PublicUrlPolicy;
   readonly bodyLimit: number;
   readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
@@ -115,7 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     apiKeys: e.SUPERIMPOSE_API_KEYS,
-    publicUrl: e.SUPERIMPOSE_PUBLIC_URL,
+    publicUrl: { base: e.SUPERIMPOSE_PUBLIC_URL, trustProxy: e.SUPERIMPOSE_TRUST_PROXY },
     bodyLimit: e.SUPERIMPOSE_MAX_BODY_BYTES,
     requestTimeoutMs: e.SUPERIMPOSE_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS,

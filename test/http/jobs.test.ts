@@ -96,14 +96,22 @@ describe('v2 through app.inject()', () => {
   });
 
   it.each([['a:99999'], ['example.com:70000'], ['bad host']])('answers with localhost URLs for an unusable Host %j, not a 500', async (host) => {
-    const { res, job } = await submit(body, { 'x-forwarded-host': host });
+    const { res, job } = await submit(body, { host });
     expect(res.statusCode).toBe(200);
     expect(job.status_url).toMatch(/^http:\/\/localhost\/v2\/requests\//);
   });
 
-  it('honours X-Forwarded-Proto/-Host, and SUPERIMPOSE_PUBLIC_URL over both', async () => {
-    const { job } = await submit(body, { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' });
-    expect(job.status_url).toMatch(/^https:\/\/api\.example\.com\/v2\/requests\//);
+  it('ignores X-Forwarded-Proto/-Host unless SUPERIMPOSE_TRUST_PROXY says so', async () => {
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.com' };
+    const { job } = await submit(body, forwarded, 'render.example:9000');
+    expect(job.status_url).toMatch(/^http:\/\/render\.example:9000\/v2\/requests\//);
+    const trusting = buildApp(testConfig({ SUPERIMPOSE_TRUST_PROXY: 'true' }));
+    const res = await trusting.inject({ method: 'POST', url: '/v2/superimpose', payload: body, headers: forwarded });
+    expect(res.json<Submitted>().status_url).toMatch(/^https:\/\/api\.example\.com\/v2\/requests\//);
+    await trusting.close();
+  });
+
+  it('puts SUPERIMPOSE_PUBLIC_URL over every header', async () => {
     const pinned = buildApp(testConfig({ SUPERIMPOSE_PUBLIC_URL: 'https://img.example.org/base/' }));
     const res = await pinned.inject({ method: 'POST', url: '/v2/superimpose', payload: body, headers: { 'x-forwarded-host': 'evil.example' } });
     expect(res.json<Submitted>().response_url).toMatch(/^https:\/\/img\.example\.org\/base\/v2\/requests\/[0-9a-f-]+$/);

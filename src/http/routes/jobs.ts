@@ -4,7 +4,7 @@ import { SuperimposeError } from '../../contract/errors.js';
 import { superimposeJsonSchema } from '../../contract/superimpose.js';
 import type { JobRecord } from '../../jobs/record.js';
 import type { JobService } from '../../jobs/service.js';
-import { publicBaseUrl } from '../public-url.js';
+import { publicBaseUrl, type PublicUrlPolicy } from '../public-url.js';
 import {
   errorResponses,
   failedSchema,
@@ -24,7 +24,7 @@ import { contentType } from './superimpose.js';
 
 interface JobRoutesOptions {
   readonly jobs: JobService;
-  readonly publicUrl: string | undefined;
+  readonly publicUrl: PublicUrlPolicy;
   /** Relays polls for generative jobs to Segmind. */
   readonly relay: Relay;
 }

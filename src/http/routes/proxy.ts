@@ -9,13 +9,13 @@ import { callUpstream, passThroughHeaders, type UpstreamOptions } from '../../pr
 import { settingName } from '../../runtime/settings.js';
 import { clientGone } from '../client-gone.js';
 import { acceptJsonBodies } from '../json-body.js';
-import { publicBaseUrl } from '../public-url.js';
+import { publicBaseUrl, type PublicUrlPolicy } from '../public-url.js';
 import { MAX_ID_LENGTH, relayableErrorResponses, relayedResponse } from '../schemas.js';
 
 export interface ProxyOptions {
   readonly upstream: UpstreamOptions;
   readonly jobs: JobService;
-  readonly publicUrl: string | undefined;
+  readonly publicUrl: PublicUrlPolicy;
   /** With local keys on, the client's x-api-key is ours and never goes upstream. */
   readonly localKeys: boolean;
 }
