@@ -48,6 +48,7 @@ const environmentSchema = z.object({
   SUPERIMPOSE_JOB_LOCK_MS: positiveInt(30_000),
   SUPERIMPOSE_REDIS_WAIT_MS: positiveInt(5_000),
   SUPERIMPOSE_MAX_RESULT_BYTES: positiveInt(50 * 1024 * 1024),
+  SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES: positiveInt(256 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -70,6 +71,7 @@ const VARIABLE_OF: Record<Setting, keyof Environment> = {
   upstreamApiKey: 'SEGMIND_API_KEY',
   maxBodyBytes: 'SUPERIMPOSE_MAX_BODY_BYTES',
   redisWaitMs: 'SUPERIMPOSE_REDIS_WAIT_MS',
+  maxStoredOutputBytes: 'SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES',
 };
 
 const SETTING_NAMES: SettingNames = VARIABLE_OF;
@@ -145,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.SUPERIMPOSE_JOB_CONCURRENCY,
       queueLimit: e.SUPERIMPOSE_QUEUE_LIMIT,
       maxResultBytes: e.SUPERIMPOSE_MAX_RESULT_BYTES,
+      maxStoredOutputBytes: e.SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES,
       redis: e.REDIS_URL
         ? { url: e.REDIS_URL, prefix: e.SUPERIMPOSE_REDIS_PREFIX, attempts: e.SUPERIMPOSE_JOB_ATTEMPTS, lockMs: e.SUPERIMPOSE_JOB_LOCK_MS, waitMs: e.SUPERIMPOSE_REDIS_WAIT_MS }
         : undefined,

@@ -29,4 +29,6 @@ export type JobRecord =
   | (Job & { readonly status: 'succeeded'; readonly output: JobOutput; readonly seconds: number })
   | (Job & { readonly status: 'failed'; readonly error: string; readonly seconds: number | undefined })
   | (Job & { readonly status: 'cancelled'; readonly reason: string })
+  /** A finished job whose output was dropped before its TTL, to keep the stored outputs within their bound. */
+  | (Job & { readonly status: 'evicted'; readonly reason: string })
   | (Job & { readonly status: 'forwarded'; readonly upstream: UpstreamUrls });

@@ -1,6 +1,6 @@
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import type { Renderer } from '../runtime/renderer.js';
-import type { SettingNames } from '../runtime/settings.js';
+import { settingName, type SettingNames } from '../runtime/settings.js';
 import { JobLifecycle, type JobExecutor } from './lifecycle.js';
 import { LocalJobQueue } from './local-queue.js';
 import type { JobRecord, UpstreamUrls } from './record.js';
@@ -13,6 +13,8 @@ export interface JobsOptions {
   readonly concurrency: number;
   readonly queueLimit: number;
   readonly maxResultBytes: number;
+  /** In process, the outputs held at once, in bytes; past it the oldest are dropped, and their polls say so. */
+  readonly maxStoredOutputBytes: number;
   /** Shared jobs: every instance with the same URL and prefix answers for every job. */
   readonly redis?: { readonly url: string; readonly prefix: string; readonly attempts: number; readonly lockMs: number; readonly waitMs: number } | undefined;
   readonly names?: SettingNames;
@@ -67,7 +69,8 @@ function redisJobs(options: RedisJobsOptions) {
 export function createJobService(options: JobsOptions, render: Renderer): JobService {
   const execute = jobExecutor(render);
   if (!options.redis) {
-    const storage = new MemoryJobStorage(options.ttlMs);
+    const reason = `its output was dropped to keep the stored outputs within ${options.maxStoredOutputBytes} bytes (${settingName(options.names, 'maxStoredOutputBytes')})`;
+    const storage = new MemoryJobStorage(options.ttlMs, options.maxStoredOutputBytes, reason);
     const queue = new LocalJobQueue<SuperimposeParams>(options.concurrency);
     const lifecycle = new JobLifecycle(storage, queue, lifecycleOptions(options, 1));
     queue.start((job, signal) => lifecycle.run(job, 1, execute, signal));

@@ -17,6 +17,7 @@ export const SETTINGS = {
   upstreamApiKey: 'apiKey',
   maxBodyBytes: 'bodyLimit',
   redisWaitMs: 'redis.waitMs',
+  maxStoredOutputBytes: 'maxStoredOutputBytes',
 } as const;
 
 export type Setting = keyof typeof SETTINGS;

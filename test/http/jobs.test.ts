@@ -119,6 +119,25 @@ describe('v2 through app.inject()', () => {
   });
 });
 
+describe('v2 results held in the process', () => {
+  it('drop the oldest past SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES, and its polls say so', async () => {
+    const app = buildApp(testConfig({ SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES: '1500', SUPERIMPOSE_JOB_CONCURRENCY: '1' }), {
+      render: async () => ({ data: Buffer.alloc(1000), info: { width: 1, height: 1, format: 'png' as const } }),
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const id = (await app.inject({ method: 'POST', url: '/v2/superimpose', payload: body })).json<Submitted>().request_id;
+      await expect.poll(async () => (await app.inject({ url: `/v2/requests/${id}/status` })).json<{ status: string }>().status).toBe('COMPLETED');
+      ids.push(id);
+    }
+    const dropped = await app.inject({ url: `/v2/requests/${ids[0]}` });
+    expect(dropped.statusCode).toBe(404);
+    expect(dropped.json()).toEqual({ error: `No result for request ${ids[0]}: its output was dropped to keep the stored outputs within 1500 bytes (SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES); submit it again` });
+    expect((await app.inject({ url: `/v2/requests/${ids[1]}/output` })).statusCode).toBe(200);
+    await app.close();
+  });
+});
+
 describe('v2 queue bounds', () => {
   it('answers 429 with Retry-After when the queue is full, and still finishes what it accepted', async () => {
     let release!: () => void;

@@ -29,7 +29,7 @@ interface JobRoutesOptions {
   readonly relay: Relay;
 }
 
-type Local = Exclude<JobRecord, { status: 'forwarded' }>;
+type Local = Exclude<JobRecord, { status: 'forwarded' | 'evicted' }>;
 
 const failed = json('The job failed or was cancelled; error says why', failedSchema);
 
@@ -51,9 +51,10 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const base = (request: FastifyRequest) => `${publicBaseUrl(request, publicUrl)}/v2/requests`;
 
-  const find = async (id: string): Promise<JobRecord> => {
+  const find = async (id: string): Promise<Exclude<JobRecord, { status: 'evicted' }>> => {
     const job = await jobs.get(id);
     if (!job) throw new SuperimposeError('not_found', `No request ${id}: unknown, or its result has expired`);
+    if (job.status === 'evicted') throw new SuperimposeError('not_found', `No result for request ${id}: ${job.reason}; submit it again`);
     return job;
   };
 
