@@ -1,6 +1,7 @@
 /**
  * The server entry: `npm start` runs it; `import { start } from 'superimpose-local/server'`
- * embeds it. SIGTERM/SIGINT stop accepting, finish in-flight work within a bound, exit 0.
+ * embeds it. SIGTERM/SIGINT stop accepting, finish in-flight work within a bound,
+ * and exit 0, or 1 when accepted jobs had to be given up.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,8 @@ export { buildApp, loadConfig, type ServerConfig };
 /** Builds the app from `config` (default: the environment), listens, and stops on SIGTERM or SIGINT. */
 export async function start(config: ServerConfig = loadConfig()): Promise<FastifyInstance> {
   configureSharpForServing();
-  const app = buildApp(config);
+  let lost = 0;
+  const app = buildApp(config, { onJobsGivenUp: ({ abandoned, aborted }) => (lost = abandoned + aborted) });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -27,8 +29,9 @@ export async function start(config: ServerConfig = loadConfig()): Promise<Fastif
     force.unref();
     // Keep-alive sockets that go idle after close() began would otherwise hold it open.
     setInterval(() => app.server.closeIdleConnections(), 100).unref();
+    // Accepted work that could not finish is lost: the exit code says so.
     app.close().then(
-      () => process.exit(0),
+      () => process.exit(lost > 0 ? 1 : 0),
       (error: unknown) => {
         app.log.error({ err: error }, 'error while closing');
         process.exit(1);

@@ -45,4 +45,18 @@ describe('npm start (src/server.ts)', () => {
     expect(await server.exited).toBe(0);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
+
+  it('exits 1, saying what it gave up, when accepted jobs cannot finish within the shutdown bound', async () => {
+    const server = startServer({ SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: '200', SUPERIMPOSE_JOB_CONCURRENCY: '1' });
+    const url = await server.address;
+    let log = '';
+    server.child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const heavy = JSON.stringify({ base_image: goldenBase64('flowers.jpeg'), overlay_image: goldenBase64('test-pattern.png'), rotation: 30, rescale_factor: 2 });
+    // Twelve renders, one at a time, take far longer than the 200 ms bound: at least some are given up.
+    const submitted = await Promise.all(Array.from({ length: 12 }, () => fetch(`${url}/v2/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: heavy })));
+    expect(submitted.map((res) => res.status)).toEqual(Array(12).fill(200));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(1);
+    expect(log, log).toMatch(/"(abandoned|aborted)":[1-9].*shutdown bound reached/);
+  });
 });

@@ -18,6 +18,8 @@ import { validatorCompiler } from './validation.js';
 export interface AppParts {
   /** Defaults to the runtime's renderer with this configuration. */
   readonly render?: Renderer;
+  /** Told, as the app closes, how many accepted jobs it gave up: waiting ones recorded cancelled, running ones aborted. */
+  readonly onJobsGivenUp?: (given: { abandoned: number; aborted: number }) => void;
 }
 
 /** The Fastify app, not listening: tests use inject(), server.ts calls listen(). */
@@ -65,8 +67,9 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
 
   // Accepted v2 jobs finish (within the shutdown bound) before the process lets go of them.
   app.addHook('onClose', async () => {
-    const { abandoned, aborted } = await jobs.close(config.shutdownTimeoutMs);
-    if (abandoned + aborted > 0) app.log.warn({ abandoned, aborted }, 'shutdown bound reached: v2 jobs not started are recorded cancelled, running ones aborted');
+    const given = await jobs.close(config.shutdownTimeoutMs);
+    if (given.abandoned + given.aborted > 0) app.log.warn(given, 'shutdown bound reached: v2 jobs not started are recorded cancelled, running ones aborted');
+    parts.onJobsGivenUp?.(given);
   });
   return app;
 }
