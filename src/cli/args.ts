@@ -21,7 +21,7 @@ export interface CommandLine {
 /** "-50", "-0.5", "-.5": a value, not a flag. */
 const NEGATIVE_NUMBER = /^-\.?\d/;
 
-const isValue = (token: string | undefined): token is string => token !== undefined && (!token.startsWith('-') || token === '-' || NEGATIVE_NUMBER.test(token));
+const isValue = (token: string | undefined): boolean => token !== undefined && (!token.startsWith('-') || token === '-' || NEGATIVE_NUMBER.test(token));
 
 /** Canonical name for a typed one: itself, its snake_case spelling, or an alias. */
 function resolveFlag(typed: string, flags: FlagTable, command: string): string {
@@ -51,7 +51,7 @@ export function parseCommandLine(args: readonly string[], flags: FlagTable, comm
       positionals.push(...args.slice(i + 1));
       break;
     }
-    if (!token.startsWith('-') || token === '-' || NEGATIVE_NUMBER.test(token)) {
+    if (isValue(token)) {
       positionals.push(token);
       continue;
     }

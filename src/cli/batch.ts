@@ -51,7 +51,8 @@ async function readJobs(path: string, outDir: string): Promise<Job[]> {
     if (typeof out !== 'string' || out === '') throw new UsageError(`Job ${index + 1} has no "out" file name`);
     if (out.endsWith('/')) throw new UsageError(`Job ${index + 1}: "out" names a folder, ${out}; name the file to write in it`);
     const target = resolve(outDir, out);
-    if (relative(resolve(outDir), target).startsWith('..') || isAbsolute(relative(resolve(outDir), target))) {
+    const inside = relative(resolve(outDir), target);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
       throw new UsageError(`Job ${index + 1}: "out" must stay inside --out-dir but is ${out}`);
     }
     for (const field of IMAGE_FIELDS) {

@@ -68,7 +68,7 @@ export async function diffCommand(args: string[], io: CliIo): Promise<number> {
     printLine(io, `sizes differ: ${a} is ${actual.width}x${actual.height}, ${b} is ${expected.width}x${expected.height}`);
     return EXIT.different;
   }
-  if (typeof diffOut === 'string') await writeOutput(diffOut, comparison.diffPng, '--diff');
+  if (typeof diffOut === 'string') await writeOutput(diffOut, comparison.diffPng(), '--diff');
   const pass = withinTolerance(comparison, tolerance);
   const allowed = pass && comparison.differingPixels > 0 ? `; within the tolerance (${describeTolerance(tolerance)})` : '';
   printLine(io, `${describeComparison(comparison)}${allowed}`);

@@ -1,6 +1,7 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { OUTPUT_FORMATS, type OutputFormat } from '../engine/codec.js';
+import { pathKind } from '../runtime/sources.js';
 import { UsageError } from './errors.js';
 
 const IMAGE_EXTENSIONS: Readonly<Record<string, OutputFormat>> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp' };
@@ -49,21 +50,13 @@ export function outputFormatFor(out: string, requested: { imageFormat?: unknown;
 /** Refuses, before any work, an output path that names a folder or lies in a folder that does not exist. */
 export async function checkOutputPath(path: string, flag: string, example = 'mockup.jpg'): Promise<void> {
   const endsInSeparator = path.endsWith('/') || path.endsWith(sep);
-  if (endsInSeparator || (await kindOf(path)) === 'folder') {
+  if (endsInSeparator || (await pathKind(path)) === 'folder') {
     throw new UsageError(`${flag} ${path} names a folder: name the file to write inside it, such as ${join(path, example)}`);
   }
   const folder = dirname(path);
-  const folderKind = await kindOf(folder);
+  const folderKind = await pathKind(folder);
   if (folderKind === 'missing') throw new UsageError(`${flag} ${path}: the folder ${folder} does not exist`);
   if (folderKind === 'file') throw new UsageError(`${flag} ${path}: ${folder} is a file, not a folder`);
-}
-
-async function kindOf(path: string): Promise<'file' | 'folder' | 'missing'> {
-  try {
-    return (await stat(path)).isDirectory() ? 'folder' : 'file';
-  } catch {
-    return 'missing';
-  }
 }
 
 /** Writes a result; a failure (no permission, disk full) is one line naming the path. */

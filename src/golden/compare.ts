@@ -25,8 +25,8 @@ export type ImageComparison =
       /** Mean absolute difference over every channel of every pixel (RGBA). */
       readonly meanAbsoluteError: number;
       readonly maxChannelError: number;
-      /** PNG of the differences: the counted pixels in red over a faded copy of the actual image. */
-      readonly diffPng: Buffer;
+      /** PNG of the differences, encoded when asked for: the counted pixels in red over a faded copy of the actual image. */
+      readonly diffPng: () => Buffer;
     };
 
 interface Rgba8 {
@@ -40,20 +40,35 @@ async function toRgba(image: Buffer | string): Promise<Rgba8> {
   return { data, width: info.width, height: info.height };
 }
 
-/** Red where a pixel differs at all, elsewhere the first image faded into white, as pixelmatch draws its own. */
-function exactDiff(a: Buffer, e: Buffer, diff: Buffer): number {
+/**
+ * One pass over both images: the pixels that differ at all, the channel
+ * differences' sum and maximum, and the diff picture (red where a pixel
+ * differs, elsewhere the first image faded into white, as pixelmatch draws its own).
+ */
+function exactDiff(a: Buffer, e: Buffer, diff: Buffer): { differing: number; sum: number; max: number } {
   let differing = 0;
+  let sum = 0;
+  let max = 0;
   for (let i = 0; i < a.length; i += 4) {
-    if (a[i] !== e[i] || a[i + 1] !== e[i + 1] || a[i + 2] !== e[i + 2] || a[i + 3] !== e[i + 3]) {
+    let pixelMax = 0;
+    for (let c = i; c < i + 4; c++) {
+      const d = Math.abs(a[c]! - e[c]!);
+      sum += d;
+      if (d > pixelMax) pixelMax = d;
+    }
+    if (pixelMax > max) max = pixelMax;
+    if (pixelMax > 0) {
       differing++;
-      diff.set([255, 0, 0, 255], i);
+      diff[i] = 255;
+      diff[i + 1] = 0;
+      diff[i + 2] = 0;
     } else {
       const luma = 0.29889531 * a[i]! + 0.58662247 * a[i + 1]! + 0.11448223 * a[i + 2]!;
-      const faded = 255 + ((luma - 255) * 0.1 * a[i + 3]!) / 255;
-      diff.set([faded, faded, faded, 255], i);
+      diff[i] = diff[i + 1] = diff[i + 2] = 255 + ((luma - 255) * 0.1 * a[i + 3]!) / 255;
     }
+    diff[i + 3] = 255;
   }
-  return differing;
+  return { differing, sum, max };
 }
 
 /**
@@ -67,15 +82,8 @@ export async function compareImages(actual: Buffer | string, expected: Buffer | 
     return { kind: 'size-mismatch', actual: { width: a.width, height: a.height }, expected: { width: e.width, height: e.height } };
   }
   const diff = new PNG({ width: a.width, height: a.height });
-  const differingPixels = exactDiff(a.data, e.data, diff.data);
+  const { differing: differingPixels, sum, max } = exactDiff(a.data, e.data, diff.data);
   const mismatchedPixels = threshold > 0 ? pixelmatch(a.data, e.data, diff.data, a.width, a.height, { threshold }) : differingPixels;
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const d = Math.abs(a.data[i]! - e.data[i]!);
-    sum += d;
-    if (d > max) max = d;
-  }
   return {
     kind: 'compared',
     width: a.width,
@@ -86,7 +94,7 @@ export async function compareImages(actual: Buffer | string, expected: Buffer | 
     mismatchRatio: mismatchedPixels / (a.width * a.height),
     meanAbsoluteError: sum / a.data.length,
     maxChannelError: max,
-    diffPng: PNG.sync.write(diff),
+    diffPng: () => PNG.sync.write(diff),
   };
 }
 

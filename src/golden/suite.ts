@@ -126,7 +126,7 @@ export async function writeFailureArtifacts(outDir: string, verdict: GoldenVerdi
   await writeFile(written[0]!, verdict.actual);
   if (verdict.comparison.kind === 'compared') {
     written.push(join(outDir, `${verdict.name}.diff.png`));
-    await writeFile(written[1]!, verdict.comparison.diffPng);
+    await writeFile(written[1]!, verdict.comparison.diffPng());
   }
   return written;
 }

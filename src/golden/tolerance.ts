@@ -53,11 +53,14 @@ export function parseTolerance(input: unknown, nameOf: (key: string) => string =
   return tolerance;
 }
 
+/** Whether a tolerance bounds how much may differ; without a bound, no pixel may count. */
+const hasBounds = ({ maxDiffPixels, maxDiffRatio, maxMeanError }: Tolerance): boolean => maxDiffPixels !== undefined || maxDiffRatio !== undefined || maxMeanError !== undefined;
+
 /** Whether a comparison is within a tolerance; a size mismatch never is. */
 export function withinTolerance(comparison: ImageComparison, tolerance: Tolerance): boolean {
   if (comparison.kind !== 'compared') return false;
   const { maxDiffPixels, maxDiffRatio, maxMeanError } = tolerance;
-  if (maxDiffPixels === undefined && maxDiffRatio === undefined && maxMeanError === undefined) return comparison.mismatchedPixels === 0;
+  if (!hasBounds(tolerance)) return comparison.mismatchedPixels === 0;
   return (
     (maxDiffPixels === undefined || comparison.mismatchedPixels <= maxDiffPixels) &&
     (maxDiffRatio === undefined || comparison.mismatchRatio <= maxDiffRatio) &&
@@ -67,14 +70,12 @@ export function withinTolerance(comparison: ImageComparison, tolerance: Toleranc
 
 /** "exact", or the tolerance's terms: "threshold 0.1, at most 0.1% of pixels, mean error at most 0.5". */
 export function describeTolerance(tolerance: Tolerance): string {
+  if (!hasBounds(tolerance)) return tolerance.threshold ? `no pixel beyond threshold ${tolerance.threshold}` : 'exact';
   const terms = [
     tolerance.threshold ? `threshold ${tolerance.threshold}` : undefined,
     tolerance.maxDiffPixels === undefined ? undefined : `at most ${tolerance.maxDiffPixels} pixels`,
     tolerance.maxDiffRatio === undefined ? undefined : `at most ${tolerance.maxDiffRatio * 100}% of pixels`,
     tolerance.maxMeanError === undefined ? undefined : `mean error at most ${tolerance.maxMeanError}`,
   ].filter((term) => term !== undefined);
-  if (tolerance.maxDiffPixels === undefined && tolerance.maxDiffRatio === undefined && tolerance.maxMeanError === undefined) {
-    return tolerance.threshold ? `no pixel beyond threshold ${tolerance.threshold}` : 'exact';
-  }
   return terms.join(', ');
 }

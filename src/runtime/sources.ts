@@ -75,7 +75,8 @@ function parseUrl(text: string, field: string): URL {
   }
 }
 
-async function pathKind(path: string): Promise<'file' | 'folder' | 'missing'> {
+/** What a path names, if anything. */
+export async function pathKind(path: string): Promise<'file' | 'folder' | 'missing'> {
   try {
     const found = await stat(path);
     return found.isDirectory() ? 'folder' : 'file';
