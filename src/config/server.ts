@@ -27,6 +27,10 @@ const environmentSchema = z.object({
   SUPERIMPOSE_FETCH_TIMEOUT_MS: positiveInt(10_000),
   SUPERIMPOSE_FETCH_MAX_BYTES: positiveInt(50 * 1024 * 1024),
   SUPERIMPOSE_MAX_BODY_BYTES: positiveInt(100 * 1024 * 1024),
+  SUPERIMPOSE_BODIES_IN_FLIGHT: positiveInt(32),
+  SUPERIMPOSE_BODY_BYTES_IN_FLIGHT: positiveInt(256 * 1024 * 1024),
+  SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS: positiveInt(10_000),
+  SUPERIMPOSE_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(16 * 1024),
   SUPERIMPOSE_RESULT_TTL_SECONDS: z.coerce.number().positive().default(3600),
   SUPERIMPOSE_PUBLIC_URL: z.url().optional(),
   SUPERIMPOSE_TRUST_PROXY: flag,
@@ -34,6 +38,10 @@ const environmentSchema = z.object({
   SUPERIMPOSE_QUEUE_LIMIT: positiveInt(64),
   SUPERIMPOSE_RENDER_CONCURRENCY: positiveInt(availableParallelism()),
   SUPERIMPOSE_RENDER_QUEUE_LIMIT: positiveInt(32),
+  SUPERIMPOSE_RENDER_TIMEOUT_MS: positiveInt(30_000),
+  SUPERIMPOSE_MEMORY_BUDGET_MB: positiveInt(1024),
+  SUPERIMPOSE_FETCH_CONCURRENCY: positiveInt(8),
+  SUPERIMPOSE_SVG: z.enum(['off', 'on'], { error: 'expected off or on' }).default('off'),
   SUPERIMPOSE_MAX_INPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxInputPixels),
   SUPERIMPOSE_MAX_OVERLAY_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOverlayPixels),
   SUPERIMPOSE_MAX_OUTPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOutputPixels),
@@ -42,6 +50,7 @@ const environmentSchema = z.object({
   SEGMIND_BASE_URL: z.url().default('https://api.segmind.com'),
   SEGMIND_API_KEY: z.string().min(1).optional(),
   SEGMIND_TIMEOUT_MS: positiveInt(120_000),
+  SEGMIND_MAX_RESPONSE_BYTES: positiveInt(64 * 1024 * 1024),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   SUPERIMPOSE_REDIS_PREFIX: z.string().min(1).default('superimpose'),
   SUPERIMPOSE_JOB_ATTEMPTS: positiveInt(3),
@@ -72,6 +81,14 @@ const VARIABLE_OF: Record<Setting, keyof Environment> = {
   maxBodyBytes: 'SUPERIMPOSE_MAX_BODY_BYTES',
   redisWaitMs: 'SUPERIMPOSE_REDIS_WAIT_MS',
   maxStoredOutputBytes: 'SUPERIMPOSE_MAX_STORED_OUTPUT_BYTES',
+  renderTimeoutMs: 'SUPERIMPOSE_RENDER_TIMEOUT_MS',
+  memoryBudgetMb: 'SUPERIMPOSE_MEMORY_BUDGET_MB',
+  svgInput: 'SUPERIMPOSE_SVG',
+  upstreamMaxBytes: 'SEGMIND_MAX_RESPONSE_BYTES',
+  bodiesInFlight: 'SUPERIMPOSE_BODIES_IN_FLIGHT',
+  bodyBytesInFlight: 'SUPERIMPOSE_BODY_BYTES_IN_FLIGHT',
+  bodyIdleTimeoutMs: 'SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS',
+  bodyMinBytesPerSecond: 'SUPERIMPOSE_BODY_MIN_BYTES_PER_SECOND',
 };
 
 const SETTING_NAMES: SettingNames = VARIABLE_OF;
@@ -86,6 +103,18 @@ export interface PublicUrlPolicy {
   readonly trustProxy: boolean;
 }
 
+/** How request bodies are read, so that many or slow uploads cannot hold the server's memory. */
+export interface BodyReadingPolicy {
+  /** Bodies being read at once; past it a new one is refused with 503 before it is read. */
+  readonly maxInFlight: number;
+  /** Bytes of bodies being read at once (declared lengths reserved up front, chunked ones counted as they come). */
+  readonly maxBytesInFlight: number;
+  /** Longest pause between two pieces of a body before 408. */
+  readonly idleTimeoutMs: number;
+  /** Slowest average upload rate taken once the first idle period has passed (0: no floor). */
+  readonly minBytesPerSecond: number;
+}
+
 /** What a serving process runs with: the options of each layer, read from the environment. */
 export interface ServerConfig {
   readonly port: number;
@@ -96,6 +125,7 @@ export interface ServerConfig {
   /** Where the URLs v2 answers give come from. */
   readonly publicUrl: PublicUrlPolicy;
   readonly bodyLimit: number;
+  readonly bodies: BodyReadingPolicy;
   readonly requestTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly render: RendererOptions;
@@ -133,13 +163,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeys: e.SUPERIMPOSE_API_KEYS,
     publicUrl: { base: e.SUPERIMPOSE_PUBLIC_URL, trustProxy: e.SUPERIMPOSE_TRUST_PROXY },
     bodyLimit: e.SUPERIMPOSE_MAX_BODY_BYTES,
+    bodies: {
+      maxInFlight: e.SUPERIMPOSE_BODIES_IN_FLIGHT,
+      maxBytesInFlight: e.SUPERIMPOSE_BODY_BYTES_IN_FLIGHT,
+      idleTimeoutMs: e.SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS,
+      minBytesPerSecond: e.SUPERIMPOSE_BODY_MIN_BYTES_PER_SECOND,
+    },
     requestTimeoutMs: e.SUPERIMPOSE_REQUEST_TIMEOUT_MS,
     shutdownTimeoutMs: e.SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS,
     render: {
       limits: { maxInputPixels: e.SUPERIMPOSE_MAX_INPUT_PIXELS, maxOverlayPixels: e.SUPERIMPOSE_MAX_OVERLAY_PIXELS, maxOutputPixels: e.SUPERIMPOSE_MAX_OUTPUT_PIXELS },
       fetch: { timeoutMs: e.SUPERIMPOSE_FETCH_TIMEOUT_MS, maxBytes: e.SUPERIMPOSE_FETCH_MAX_BYTES, allowHosts: e.SUPERIMPOSE_ALLOW_HOSTS },
+      fetchConcurrency: e.SUPERIMPOSE_FETCH_CONCURRENCY,
       concurrency: e.SUPERIMPOSE_RENDER_CONCURRENCY,
       queueLimit: e.SUPERIMPOSE_RENDER_QUEUE_LIMIT,
+      timeoutMs: e.SUPERIMPOSE_RENDER_TIMEOUT_MS,
+      memoryBudgetBytes: e.SUPERIMPOSE_MEMORY_BUDGET_MB * 1024 * 1024,
+      svg: e.SUPERIMPOSE_SVG,
       names,
     },
     jobs: {
@@ -153,7 +193,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
       names,
     },
-    upstream: { baseUrl: e.SEGMIND_BASE_URL, apiKey: e.SEGMIND_API_KEY, timeoutMs: e.SEGMIND_TIMEOUT_MS, names },
+    upstream: { baseUrl: e.SEGMIND_BASE_URL, apiKey: e.SEGMIND_API_KEY, timeoutMs: e.SEGMIND_TIMEOUT_MS, maxResponseBytes: e.SEGMIND_MAX_RESPONSE_BYTES, names },
     names,
   };
 }

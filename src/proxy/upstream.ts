@@ -6,8 +6,10 @@ export interface UpstreamOptions {
   readonly baseUrl: string;
   /** Used when the call brings no key of its own. */
   readonly apiKey?: string | undefined;
-  /** For the whole exchange. */
+  /** For the whole exchange, the answer's body included. */
   readonly timeoutMs: number;
+  /** The largest answer read from upstream (default 64 MiB); past it the call fails with 502. */
+  readonly maxResponseBytes?: number | undefined;
   /** How refusals name timeoutMs and apiKey. */
   readonly names?: SettingNames;
 }

@@ -15,6 +15,14 @@ export interface RendererOptions {
   /** Renders at once, and renders waiting beyond them before a 429. */
   readonly concurrency: number;
   readonly queueLimit: number;
+  /** URL inputs fetched at once, before any render slot is taken. */
+  readonly fetchConcurrency: number;
+  /** Wall-clock bound on one render, from taking its slot to its encoded output. */
+  readonly timeoutMs: number;
+  /** Bytes the renders admitted at once may need together, estimated from the inputs' headers. */
+  readonly memoryBudgetBytes: number;
+  /** Whether SVG inputs are taken at all (the reference takes none). */
+  readonly svg: 'off' | 'on';
   readonly names?: SettingNames;
 }
 

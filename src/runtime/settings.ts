@@ -18,6 +18,14 @@ export const SETTINGS = {
   maxBodyBytes: 'bodyLimit',
   redisWaitMs: 'redis.waitMs',
   maxStoredOutputBytes: 'maxStoredOutputBytes',
+  renderTimeoutMs: 'timeoutMs',
+  memoryBudgetMb: 'memoryBudgetBytes',
+  svgInput: 'svg',
+  upstreamMaxBytes: 'maxResponseBytes',
+  bodiesInFlight: 'bodies.maxInFlight',
+  bodyBytesInFlight: 'bodies.maxBytesInFlight',
+  bodyIdleTimeoutMs: 'bodies.idleTimeoutMs',
+  bodyMinBytesPerSecond: 'bodies.minBytesPerSecond',
 } as const;
 
 export type Setting = keyof typeof SETTINGS;
