@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   internal: 500,
   /** The job store (Redis) does not answer. */
   unavailable: 503,
+  /** A render ran past its wall-clock bound: the server is busy or the images are too heavy. */
+  render_timeout: 503,
   upstream_error: 502,
   upstream_unreachable: 502,
   upstream_timeout: 504,
