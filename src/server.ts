@@ -8,15 +8,17 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type ServerConfig } from './config/server.js';
 import { buildApp } from './http/app.js';
-import { configureSharpForServing } from './runtime/renderer.js';
+import { configureSharpForServing, createRenderer } from './runtime/renderer.js';
 
 export { buildApp, loadConfig, type ServerConfig };
 
 /** Builds the app from `config` (default: the environment), listens, and stops on SIGTERM or SIGINT. */
 export async function start(config: ServerConfig = loadConfig()): Promise<FastifyInstance> {
   configureSharpForServing();
+  const renderer = createRenderer(config.render);
+  await renderer.start();
   let lost = 0;
-  const app = buildApp(config, { onJobsGivenUp: ({ abandoned, aborted }) => (lost = abandoned + aborted) });
+  const app = buildApp(config, { renderer, onJobsGivenUp: ({ abandoned, aborted }) => (lost = abandoned + aborted) });
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

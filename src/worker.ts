@@ -16,9 +16,10 @@ try {
 }
 configureSharpForServing();
 const concurrency = Math.max(config.jobs.concurrency, 1);
-const { render } = createRenderer({ ...config.render, concurrency, queueLimit: 0 });
+const renderer = createRenderer({ ...config.render, concurrency, queueLimit: 0 });
+await renderer.start();
 const onBug = (error: unknown) => process.stderr.write(`superimpose worker: render failed: ${(error as Error).stack ?? String(error)}\n`);
-const { close } = startJobWorker({ ...config.jobs, concurrency, onBug }, render);
+const { close } = startJobWorker({ ...config.jobs, concurrency, onBug }, renderer.render);
 process.stdout.write(`superimpose worker: ${concurrency} at once from ${new URL(config.jobs.redis.url).host}, prefix ${config.jobs.redis.prefix}\n`);
 
 let closing = false;
@@ -27,10 +28,12 @@ const shutdown = () => {
   closing = true;
   const force = setTimeout(() => process.exit(1), config.shutdownTimeoutMs);
   force.unref();
-  close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  close()
+    .then(() => renderer.close())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

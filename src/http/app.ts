@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config/server.js';
 import { createJobService } from '../jobs/service.js';
-import { createRenderer, type Renderer } from '../runtime/renderer.js';
+import { createRenderer, type Renderer, type ServiceRenderer } from '../runtime/renderer.js';
 import { installApiKeyCheck } from './auth.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { acceptJsonBodies } from './json-body.js';
@@ -16,7 +16,9 @@ import { superimposeRoute } from './routes/superimpose.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppParts {
-  /** Defaults to the runtime's renderer with this configuration. */
+  /** The service's renderer, started or not; the app closes it as it closes. Defaults to the runtime's with this configuration. */
+  readonly renderer?: ServiceRenderer;
+  /** Renders in its place, for tests; its limits still count in /health. */
   readonly render?: Renderer;
   /** Told, as the app closes, how many accepted jobs it gave up: waiting ones recorded cancelled, running ones aborted. */
   readonly onJobsGivenUp?: (given: { abandoned: number; aborted: number }) => void;
@@ -36,8 +38,8 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const renderer = createRenderer(config.render);
-  const { limiter } = renderer;
+  const renderer = parts.renderer ?? createRenderer(config.render);
+  const { limiter, fetches } = renderer;
   let pending = async () => 0;
   const metrics = createMetrics({ pending: () => pending(), renders: () => ({ active: limiter.active, queued: limiter.queued }) });
   const render = metrics.instrument(parts.render ?? renderer.render);
@@ -60,7 +62,8 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
     healthRoute(scope, async () => {
       const { ok, details } = await jobs.health();
       const jobsPending = await jobs.pending().catch(() => -1);
-      return { ok, details: { renders_active: limiter.active, renders_queued: limiter.queued, jobs_pending: jobsPending, ...details } };
+      const load = { renders_active: limiter.active, renders_queued: limiter.queued, renders_memory_bytes: limiter.held, fetches_active: fetches.active, fetches_queued: fetches.queued };
+      return { ok, details: { ...load, jobs_pending: jobsPending, ...details } };
     });
   });
   void app.register(async (scope) => proxyRoutes(scope, { ...proxy, relay }));
@@ -70,6 +73,7 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
     const given = await jobs.close(config.shutdownTimeoutMs);
     if (given.abandoned + given.aborted > 0) app.log.warn(given, 'shutdown bound reached: v2 jobs not started are recorded cancelled, running ones aborted');
     parts.onJobsGivenUp?.(given);
+    await renderer.close();
   });
   return app;
 }

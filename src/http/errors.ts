@@ -43,7 +43,7 @@ export function installErrorHandling(app: FastifyInstance, names: SettingNames):
   app.setErrorHandler((error: FastifyError | SuperimposeError, request, reply) => {
     if (request.is404) return noRoute(request, reply);
     if (error instanceof SuperimposeError) {
-      if (error.status === 429) reply.header('retry-after', '1');
+      if (error.status === 429 || error.status === 503) reply.header('retry-after', '1');
       return reply.status(error.status).send({ error: error.message });
     }
     const status = error.statusCode ?? 500;

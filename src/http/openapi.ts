@@ -14,13 +14,13 @@ function withoutUnusedSchemas(document: Document): Document {
   return document;
 }
 
-/** Every 429 says when to come back; the schema transform keeps only a response's content, so the header is added here. */
+/** Every 429 and 503 says when to come back; the schema transform keeps only a response's content, so the header is added here. */
 function withRetryAfter(document: Document): Document {
   const header = { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } };
   for (const item of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(item ?? {})) {
-      const tooMany = (operation as { responses?: Record<string, { headers?: object }> }).responses?.['429'];
-      if (tooMany) tooMany.headers = { 'Retry-After': header };
+      const responses = (operation as { responses?: Record<string, { headers?: object }> }).responses;
+      for (const busy of [responses?.['429'], responses?.['503']]) if (busy) busy.headers = { 'Retry-After': header };
     }
   }
   return document;

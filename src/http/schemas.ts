@@ -17,7 +17,7 @@ const ERROR_DESCRIPTIONS = {
   415: 'The body is not JSON',
   429: 'Too many waiting: retry after Retry-After seconds',
   502: 'Segmind could not be reached',
-  503: 'The job store (Redis) does not answer',
+  503: 'Busy: a render ran past its time bound, or the job store (Redis) does not answer; retry after Retry-After seconds',
   504: 'Segmind did not answer in time',
 } as const;
 
@@ -111,6 +111,9 @@ const healthSchema = z.looseObject({
   status: z.enum(['ok', 'unavailable']),
   renders_active: z.number().int(),
   renders_queued: z.number().int(),
+  renders_memory_bytes: z.number().int().meta({ description: 'Estimated peak memory of the renders running, held against SUPERIMPOSE_MEMORY_BUDGET_MB' }),
+  fetches_active: z.number().int().meta({ description: 'URL inputs being fetched' }),
+  fetches_queued: z.number().int().meta({ description: 'URL inputs waiting to be fetched' }),
   jobs_pending: z.number().int().meta({ description: 'v2 jobs accepted and not finished; -1 when the job store does not answer' }),
 });
 

@@ -1,27 +1,45 @@
 import { SuperimposeError } from '../contract/errors.js';
-import { settingName, type SettingNames } from './settings.js';
+import { settingName, type Setting, type SettingNames } from './settings.js';
 
 interface Waiter {
+  readonly weight: number;
   readonly start: () => void;
   readonly cancel: () => void;
 }
 
 export interface LimiterOptions {
-  /** Renders running at once. */
+  /** Tasks running at once. */
   readonly concurrency: number;
-  /** Renders waiting for a slot; past this a new one is a 429. */
+  /** Tasks waiting for a slot; past this a new one is a 429. */
   readonly queueLimit: number;
-  /** How the 429 names queueLimit. */
+  /** What runs, in the 429's words ("renders", "URL fetches"). */
+  readonly what?: string;
+  /** Sum of the weights of the tasks running at once (default: no bound). */
+  readonly budget?: number;
+  /** How messages name queueLimit. */
   readonly names?: SettingNames;
 }
 
+export interface RunOptions {
+  /** Aborts a waiter (its client hung up): it leaves the queue without running. */
+  readonly signal?: AbortSignal | undefined;
+  /** For work already accepted (v2 jobs), which never gets a 429. */
+  readonly queued?: 'always';
+  /** Its share of the budget while it runs (a render's estimated bytes). */
+  readonly weight?: number;
+}
+
+const QUEUE_LIMIT_SETTING: Setting = 'renderQueueLimit';
+
 /**
- * Bounds the renders running at once and the ones waiting, so memory and CPU
- * stay bounded under any load. A waiter whose signal aborts (its client hung up)
- * leaves the queue without running.
+ * Bounds the tasks running at once, the sum of their weights, and the tasks
+ * waiting, so that memory and CPU stay bounded under any load. Waiters start in
+ * arrival order: a heavy one at the head is not overtaken by light ones, so it
+ * cannot starve. A weight over the whole budget is the caller's to refuse.
  */
 export class RenderLimiter {
   private running = 0;
+  private reserved = 0;
   private readonly waiting: Waiter[] = [];
 
   constructor(private readonly options: LimiterOptions) {}
@@ -34,27 +52,56 @@ export class RenderLimiter {
     return this.waiting.length;
   }
 
-  /** Runs `task` in a slot. `queued: 'always'` is for work already accepted (v2 jobs), which never gets a 429. */
-  async run<T>(task: () => Promise<T>, options: { signal?: AbortSignal | undefined; queued?: 'always' } = {}): Promise<T> {
-    if (this.running >= this.options.concurrency) {
+  /** Weight held by the running tasks. */
+  get held(): number {
+    return this.reserved;
+  }
+
+  async run<T>(task: () => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const weight = options.weight ?? 0;
+    if (this.waiting.length > 0 || !this.fits(weight)) {
       if (options.queued !== 'always' && this.waiting.length >= this.options.queueLimit) {
-        throw new SuperimposeError('rate_limited', `Too many renders waiting (${this.options.queueLimit}, ${settingName(this.options.names, 'renderQueueLimit')}): retry later`);
+        const what = this.options.what ?? 'renders';
+        throw new SuperimposeError('rate_limited', `Too many ${what} waiting (${this.options.queueLimit}, ${settingName(this.options.names, QUEUE_LIMIT_SETTING)}): retry later`);
       }
-      await this.wait(options.signal);
+      await this.wait(weight, options.signal);
+    } else {
+      this.take(weight);
     }
-    this.running++;
     try {
       return await task();
     } finally {
       this.running--;
-      this.waiting.shift()?.start();
+      this.reserved -= weight;
+      this.startWaiters();
     }
   }
 
-  private wait(signal: AbortSignal | undefined): Promise<void> {
+  private fits(weight: number): boolean {
+    if (this.running >= this.options.concurrency) return false;
+    return this.running === 0 || this.options.budget === undefined || this.reserved + weight <= this.options.budget;
+  }
+
+  private take(weight: number): void {
+    this.running++;
+    this.reserved += weight;
+  }
+
+  private startWaiters(): void {
+    for (let head = this.waiting[0]; head && this.fits(head.weight); head = this.waiting[0]) {
+      this.waiting.shift();
+      this.take(head.weight);
+      head.start();
+    }
+  }
+
+  private wait(weight: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
+      const cancelled = () => new SuperimposeError('cancelled', 'The request was cancelled while waiting to render');
+      if (signal?.aborted) return reject(cancelled());
       const onAbort = () => waiter.cancel();
       const waiter: Waiter = {
+        weight,
         start: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -62,10 +109,11 @@ export class RenderLimiter {
         cancel: () => {
           const index = this.waiting.indexOf(waiter);
           if (index >= 0) this.waiting.splice(index, 1);
-          reject(new SuperimposeError('cancelled', 'The request was cancelled while waiting to render'));
+          // The head may have been what held lighter waiters back.
+          if (index === 0) this.startWaiters();
+          reject(cancelled());
         },
       };
-      if (signal?.aborted) return reject(new SuperimposeError('cancelled', 'The request was cancelled while waiting to render'));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
     });

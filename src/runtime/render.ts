@@ -59,7 +59,7 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 }
 
 /** The bound each input answers to: the output has the base's size, so the base answers to the tighter of two. */
-function inputLimit(field: ImageField, limits: PixelLimits, names: SettingNames | undefined): PixelLimit {
+export function inputLimit(field: ImageField, limits: PixelLimits, names: SettingNames | undefined): PixelLimit {
   if (field === 'base_image' && limits.maxOutputPixels < limits.maxInputPixels) {
     return { maxPixels: limits.maxOutputPixels, limitName: settingName(names, 'maxOutputPixels') };
   }

@@ -1,9 +1,16 @@
 import sharp from 'sharp';
+import { fromEngine, SuperimposeError } from '../contract/errors.js';
+import type { ImageSource } from '../contract/parameters.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
-import { RenderLimiter } from './limiter.js';
+import { probeImage } from '../engine/probe.js';
+import type { ImageField } from './decoded-cache.js';
+import { RenderLimiter, type RunOptions } from './limiter.js';
 import type { PixelLimits } from './limits.js';
-import { renderSuperimpose, type SuperimposeResult } from './render.js';
-import type { SettingNames } from './settings.js';
+import { estimateRenderBytes, type InputHeaders } from './memory.js';
+import { inputLimit, type SuperimposeResult } from './render.js';
+import { RenderPool } from './render-pool.js';
+import { settingName, type SettingNames } from './settings.js';
+import { loadImageSource, type UrlLoader } from './sources.js';
 import { createUrlLoader, type UrlFetchOptions } from './url-fetch.js';
 
 /** A validated request rendered as a service renders it; `queued: 'always'` is for accepted work, which never gets a 429. */
@@ -12,7 +19,7 @@ export type Renderer = (params: SuperimposeParams, options?: { signal?: AbortSig
 export interface RendererOptions {
   readonly limits: PixelLimits;
   readonly fetch: Omit<UrlFetchOptions, 'names'>;
-  /** Renders at once, and renders waiting beyond them before a 429. */
+  /** Renders at once, each on a thread of its own, and renders waiting beyond them before a 429. */
   readonly concurrency: number;
   readonly queueLimit: number;
   /** URL inputs fetched at once, before any render slot is taken. */
@@ -26,16 +33,73 @@ export interface RendererOptions {
   readonly names?: SettingNames;
 }
 
+/** A service's renderer, the limits it applies, and its threads to stop when the service stops. */
+export interface ServiceRenderer {
+  readonly render: Renderer;
+  readonly limiter: RenderLimiter;
+  /** The URL fetches' own bound. */
+  readonly fetches: RenderLimiter;
+  /** Starts the render threads; without it they start with the first render, which then waits for them. */
+  readonly start: () => Promise<void>;
+  readonly close: () => Promise<void>;
+}
+
+type LoadedImages = Readonly<Record<'base_image' | 'overlay_image', Buffer>> & { readonly mask: Buffer | undefined };
+
+const MB = 1024 * 1024;
+
 /**
- * How a service renders, the server and the worker alike: no local files,
- * URLs through the guarded fetcher, a bounded number at once.
+ * How a service renders, the server and the worker alike, in four stages, so
+ * that nothing scarce is held while waiting for something else:
+ * 1. the inputs are loaded (URLs fetched under their own bound), no render slot held;
+ * 2. their headers are read: an input over a pixel limit is refused before any
+ *    decode, and the render's peak memory is estimated;
+ * 3. a slot is taken once the estimate fits the memory budget beside the renders running;
+ * 4. the render runs on a pool thread, within its wall-clock bound.
  */
-export function createRenderer(options: RendererOptions): { render: Renderer; limiter: RenderLimiter } {
-  const limiter = new RenderLimiter({ concurrency: options.concurrency, queueLimit: options.queueLimit, names: options.names });
-  const loadUrl = createUrlLoader({ ...options.fetch, names: options.names });
-  const render: Renderer = (params, { signal, queued } = {}) =>
-    limiter.run(() => renderSuperimpose(params, { allowFiles: false, loadUrl, limits: options.limits, signal, names: options.names }), { signal, queued });
-  return { render, limiter };
+export function createRenderer(options: RendererOptions): ServiceRenderer {
+  const { names, limits } = options;
+  const limiter = new RenderLimiter({ concurrency: options.concurrency, queueLimit: options.queueLimit, budget: options.memoryBudgetBytes, names });
+  const fetches = new RenderLimiter({ concurrency: options.fetchConcurrency, queueLimit: options.queueLimit, what: 'URL fetches', names });
+  const fetchUrl = createUrlLoader({ ...options.fetch, names });
+  const pool = new RenderPool(options.concurrency);
+  const timedOut = () =>
+    new SuperimposeError('render_timeout', `The render took longer than ${options.timeoutMs} ms (${settingName(names, 'renderTimeoutMs')}): retry later, or with smaller images`);
+
+  const render: Renderer = async (params, { signal, queued } = {}) => {
+    const admission: RunOptions = { signal, queued };
+    const loadUrl: UrlLoader = (url, field, urlSignal) => fetches.run(() => fetchUrl(url, field, urlSignal), { ...admission, signal: urlSignal });
+    const images = await loadImages(params, { loadUrl, signal });
+    const weight = estimateRenderBytes(params, await readHeaders(images, limits, names).catch((error: unknown) => Promise.reject(fromEngine(error))));
+    if (weight > options.memoryBudgetBytes) {
+      throw new SuperimposeError(
+        'too_large',
+        `Expected a render that needs at most ${Math.round(options.memoryBudgetBytes / MB)} MB (${settingName(names, 'memoryBudgetMb')}) but this one needs about ${Math.ceil(weight / MB)} MB: use smaller images`,
+      );
+    }
+    const task = { params: { ...params, ...images }, limits, names };
+    return limiter.run(() => pool.run(task, { signal, timeoutMs: options.timeoutMs, timedOut }), { ...admission, weight });
+  };
+  return { render, limiter, fetches, start: () => pool.start(), close: () => pool.close() };
+}
+
+async function loadImages(params: SuperimposeParams, options: { loadUrl: UrlLoader; signal: AbortSignal | undefined }): Promise<LoadedImages> {
+  const sourceOptions = { allowFiles: false, loadUrl: options.loadUrl, signal: options.signal };
+  const load = (field: ImageField, source: ImageSource) => loadImageSource(source, field, sourceOptions);
+  const [base_image, overlay_image, mask] = await Promise.all([
+    load('base_image', params.base_image),
+    load('overlay_image', params.overlay_image),
+    params.mask === undefined ? undefined : load('mask', params.mask),
+  ]);
+  return { base_image, overlay_image, mask };
+}
+
+/** Every input's size from its header, each checked against its pixel limit before any is decoded. */
+async function readHeaders(images: LoadedImages, limits: PixelLimits, names: SettingNames | undefined): Promise<InputHeaders> {
+  const probe = (field: ImageField, bytes: Buffer | undefined) => (bytes ? probeImage(bytes, field, inputLimit(field, limits, names)) : undefined);
+  const [base, overlay, mask] = await Promise.all([probe('base_image', images.base_image), probe('overlay_image', images.overlay_image), probe('mask', images.mask)]);
+  const encodedBytes = images.base_image.length + images.overlay_image.length + (images.mask?.length ?? 0);
+  return { base, overlay, mask, encodedBytes };
 }
 
 /**

@@ -164,31 +164,36 @@ describe('hostile inputs', () => {
 });
 
 describe('bounded renders over HTTP', () => {
-  it('answers 429 with Retry-After past the render queue, and frees the slot of a client that hung up', async () => {
-    // The render in the slot fetches its base from a stub that answers only when
-    // released, so the slot stays taken however fast renders are.
+  it('fetches URL inputs before taking a render slot, answers 429 past the fetch queue, and frees the place of a client that hung up', async () => {
+    // The fetch in flight is answered only when released: it holds its fetch slot, never a render slot.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     const upstream = await stubServer((_req, res) => void held.then(() => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(goldenBytes('flowers.jpeg'))));
-    const busy = buildApp(testConfig({ SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' }));
+    const env = { SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_FETCH_CONCURRENCY: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' };
+    const busy = buildApp(testConfig(env));
     await busy.listen({ port: 0, host: '127.0.0.1' });
     const target = `http://127.0.0.1:${(busy.server.address() as AddressInfo).port}`;
-    const heavy = JSON.stringify({ base_image: goldenBase64('flowers.jpeg'), overlay_image: goldenBase64('test-pattern.png'), rotation: 33 });
-    const send = (signal?: AbortSignal, body = heavy) => fetch(`${target}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
-    const health = async () => (await (await fetch(`${target}/health`)).json()) as { renders_active: number; renders_queued: number };
+    const plain = JSON.stringify({ base_image: goldenBase64('flowers.jpeg'), overlay_image: goldenBase64('test-pattern.png'), rotation: 33 });
+    const fromUrl = JSON.stringify({ ...JSON.parse(plain), base_image: `${upstream.url}/base.jpg` });
+    const send = (body: string, signal?: AbortSignal) => fetch(`${target}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+    type Load = { renders_active: number; fetches_active: number; fetches_queued: number };
+    const health = async () => (await (await fetch(`${target}/health`)).json()) as Load;
     try {
-      const running = send(undefined, JSON.stringify({ ...JSON.parse(heavy), base_image: `${upstream.url}/base.jpg` }));
-      await expect.poll(async () => (await health()).renders_active).toBe(1);
+      const running = send(fromUrl);
+      await expect.poll(async () => (await health()).fetches_active).toBe(1);
+      expect((await health()).renders_active).toBe(0);
+      // The only render slot is free: a request with its images in the body renders at once.
+      expect((await send(plain)).status).toBe(200);
       const leaving = new AbortController();
-      const waiting = send(leaving.signal).catch(() => 'aborted');
-      await expect.poll(async () => (await health()).renders_queued).toBe(1);
-      const refused = await send();
+      const waiting = send(fromUrl, leaving.signal).catch(() => 'aborted');
+      await expect.poll(async () => (await health()).fetches_queued).toBe(1);
+      const refused = await send(fromUrl);
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('1');
-      expect(await refused.json()).toEqual({ error: expect.stringContaining('SUPERIMPOSE_RENDER_QUEUE_LIMIT') });
+      expect(await refused.json()).toEqual({ error: 'Too many URL fetches waiting (1, SUPERIMPOSE_RENDER_QUEUE_LIMIT): retry later' });
       leaving.abort();
       expect(await waiting).toBe('aborted');
-      await expect.poll(async () => (await health()).renders_queued).toBe(0);
+      await expect.poll(async () => (await health()).fetches_queued).toBe(0);
       release();
       expect((await running).status).toBe(200);
     } finally {

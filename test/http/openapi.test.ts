@@ -119,7 +119,8 @@ const smallBodies = appWith({ SUPERIMPOSE_MAX_BODY_BYTES: '4096' });
 const impatient = appWith({ SEGMIND_TIMEOUT_MS: '300' });
 // Nothing listens on that port; with no local worker every job operation waits on Redis (SUPERIMPOSE_REDIS_WAIT_MS) and answers 503.
 const redisDown = appWith({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SUPERIMPOSE_JOB_CONCURRENCY: '0', SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: '200', SUPERIMPOSE_REDIS_WAIT_MS: '300' });
-const rendersBusy = appWith({ SUPERIMPOSE_RENDER_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' });
+const fetchesBusy = appWith({ SUPERIMPOSE_FETCH_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' });
+const hurried = appWith({ SUPERIMPOSE_RENDER_TIMEOUT_MS: '1' });
 
 const TINY_RESULT: SuperimposeResult = { data: goldenBytes('mask-disc-64x64.png'), info: { width: 64, height: 64, format: 'png' } };
 const gates: (() => void)[] = [];
@@ -197,14 +198,15 @@ async function forwardedJob(prompt: string, app = plain): Promise<string> {
   return submitted.json<{ request_id: string }>().request_id;
 }
 
-/** A v1 render refused for a full render queue: one render holds the only slot (its base never arrives until released), one waits. */
-async function renderQueueFull(): Promise<Answer> {
-  const load = async () => (await get(rendersBusy, '/health')).json<{ renders_active: number; renders_queued: number }>();
-  const holding = post(rendersBusy, '/v1/superimpose', { ...superimposeBody, base_image: `${imageHost.url}/held.png` });
-  await until(async () => (await load()).renders_active === 1, 'the held render to take the slot');
-  const waiting = post(rendersBusy, '/v1/superimpose', superimposeBody);
-  await until(async () => (await load()).renders_queued === 1, 'a render to wait');
-  const refused = await post(rendersBusy, '/v1/superimpose', superimposeBody);
+/** A v1 render refused for a full URL fetch queue: one fetch holds the only slot (its image never arrives until released), one waits. */
+async function fetchQueueFull(): Promise<Answer> {
+  const load = async () => (await get(fetchesBusy, '/health')).json<{ fetches_active: number; fetches_queued: number }>();
+  const fromHeldUrl = { ...superimposeBody, base_image: `${imageHost.url}/held.png` };
+  const holding = post(fetchesBusy, '/v1/superimpose', fromHeldUrl);
+  await until(async () => (await load()).fetches_active === 1, 'the held fetch to take the slot');
+  const waiting = post(fetchesBusy, '/v1/superimpose', fromHeldUrl);
+  await until(async () => (await load()).fetches_queued === 1, 'a fetch to wait');
+  const refused = await post(fetchesBusy, '/v1/superimpose', fromHeldUrl);
   releaseHeldImage();
   await Promise.all([holding, waiting]);
   return refused;
@@ -255,7 +257,8 @@ const rows: Row[] = [
   row('POST /v1/superimpose', 413, 'a PNG header declaring 65536x65536', () => post(plain, '/v1/superimpose', { ...superimposeBody, base_image: pngWithHeader(65536, 65536).toString('base64') })),
   row('POST /v1/superimpose', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v1/superimpose', oversized)),
   row('POST /v1/superimpose', 415, 'a text/plain body', () => postText(plain, '/v1/superimpose')),
-  row('POST /v1/superimpose', 429, 'the render slot held and the render queue full', renderQueueFull),
+  row('POST /v1/superimpose', 429, 'the URL fetch slot held and the fetch queue full', fetchQueueFull),
+  row('POST /v1/superimpose', 503, 'a render past SUPERIMPOSE_RENDER_TIMEOUT_MS', () => post(hurried, '/v1/superimpose', { ...superimposeBody, base_image: goldenBase64('flowers.jpeg') })),
 
   row('POST /v2/superimpose', 200, 'a job accepted', () => post(plain, '/v2/superimpose', superimposeBody)),
   row('POST /v2/superimpose', 400, 'an unknown resize_method', () => post(plain, '/v2/superimpose', { ...superimposeBody, resize_method: 'lanczos' })),

@@ -53,3 +53,65 @@ describe('RenderLimiter', () => {
     expect(await limiter.run(async () => 'next')).toBe('next');
   });
 });
+
+describe('RenderLimiter with a budget', () => {
+  it('admits while the weights fit, queues the next, and starts it once enough is freed', async () => {
+    const limiter = new RenderLimiter({ concurrency: 4, queueLimit: 4, budget: 100 });
+    const a = deferred();
+    const b = deferred();
+    const first = limiter.run(() => a.promise, { weight: 60 });
+    const second = limiter.run(() => b.promise, { weight: 40 });
+    let thirdRan = false;
+    const third = limiter.run(async () => (thirdRan = true), { weight: 50 });
+    expect([limiter.active, limiter.queued, limiter.held]).toEqual([2, 1, 100]);
+    b.resolve();
+    await second;
+    // 60 + 50 does not fit: it still waits.
+    expect([thirdRan, limiter.queued, limiter.held]).toEqual([false, 1, 60]);
+    a.resolve();
+    await first;
+    await third;
+    expect([thirdRan, limiter.active, limiter.held]).toEqual([true, 0, 0]);
+  });
+
+  it('keeps arrival order: a light task does not overtake a heavy one waiting at the head', async () => {
+    const limiter = new RenderLimiter({ concurrency: 4, queueLimit: 4, budget: 100 });
+    const gate = deferred();
+    const started: string[] = [];
+    const running = limiter.run(() => gate.promise, { weight: 60 });
+    const heavy = limiter.run(async () => started.push('heavy'), { weight: 80 });
+    const light = limiter.run(async () => started.push('light'), { weight: 10 });
+    expect(limiter.queued).toBe(2);
+    gate.resolve();
+    await Promise.all([running, heavy, light]);
+    expect(started).toEqual(['heavy', 'light']);
+  });
+
+  it('runs a task heavier than the budget alone rather than never', async () => {
+    const limiter = new RenderLimiter({ concurrency: 2, queueLimit: 2, budget: 100 });
+    expect(await limiter.run(async () => limiter.held, { weight: 500 })).toBe(500);
+  });
+
+  it('lets waiters behind a cancelled head start when they fit', async () => {
+    const limiter = new RenderLimiter({ concurrency: 4, queueLimit: 4, budget: 100 });
+    const gate = deferred();
+    const running = limiter.run(() => gate.promise, { weight: 60 });
+    const controller = new AbortController();
+    const heavy = limiter.run(async () => 'heavy', { weight: 80, signal: controller.signal });
+    const light = limiter.run(async () => 'light', { weight: 10 });
+    controller.abort();
+    await expect(heavy).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await light).toBe('light');
+    gate.resolve();
+    await running;
+  });
+
+  it('names what waits in its 429', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 0, what: 'URL fetches', names: { renderQueueLimit: 'SUPERIMPOSE_RENDER_QUEUE_LIMIT' } });
+    const gate = deferred();
+    const first = limiter.run(() => gate.promise);
+    await expect(limiter.run(async () => 0)).rejects.toThrow('Too many URL fetches waiting (0, SUPERIMPOSE_RENDER_QUEUE_LIMIT): retry later');
+    gate.resolve();
+    await first;
+  });
+});

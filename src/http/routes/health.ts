@@ -5,6 +5,9 @@ import { healthResponses } from '../schemas.js';
 interface Load {
   readonly renders_active: number;
   readonly renders_queued: number;
+  readonly renders_memory_bytes: number;
+  readonly fetches_active: number;
+  readonly fetches_queued: number;
   readonly jobs_pending: number;
 }
 

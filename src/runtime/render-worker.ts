@@ -1,0 +1,39 @@
+/**
+ * A render thread of the pool (render-pool.ts): takes a request whose images
+ * are already bytes, renders it with the engine, and answers in plain data,
+ * since a thrown error loses its class and fields on the way back.
+ */
+import { SuperimposeError } from '../contract/errors.js';
+import type { SuperimposeParams } from '../contract/superimpose.js';
+import type { PixelLimits } from './limits.js';
+import { renderSuperimpose, type SuperimposeResult } from './render.js';
+import type { SettingNames } from './settings.js';
+
+export interface RenderTask {
+  /** Every image field is bytes: the main thread has loaded them and read their headers. */
+  readonly params: SuperimposeParams;
+  readonly limits: PixelLimits;
+  readonly names: SettingNames | undefined;
+}
+
+/** What a render thread answers: its output, or the refusal as the catalogue has it, or a bug. */
+export type RenderOutcome =
+  | { readonly kind: 'rendered'; readonly result: SuperimposeResult }
+  | { readonly kind: 'refused'; readonly code: SuperimposeError['code']; readonly message: string; readonly field: string | undefined; readonly status: number }
+  | { readonly kind: 'failed'; readonly message: string; readonly stack: string | undefined };
+
+export default async function renderTask(task: RenderTask): Promise<RenderOutcome> {
+  try {
+    const result = await renderSuperimpose(task.params, { allowFiles: false, limits: task.limits, names: task.names });
+    return { kind: 'rendered', result };
+  } catch (error) {
+    if (error instanceof SuperimposeError) return { kind: 'refused', code: error.code, message: error.message, field: error.field, status: error.status };
+    const failure = error instanceof Error ? error : new Error(String(error));
+    return { kind: 'failed', message: failure.message, stack: failure.stack };
+  }
+}
+
+/** Run once per thread as the pool starts: answers once this module, the engine and sharp are loaded. */
+export function ready(): boolean {
+  return true;
+}

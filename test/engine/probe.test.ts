@@ -1,0 +1,37 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { probeImage, readImageSize } from '../../src/engine/probe.js';
+import { pngWithHeader } from '../helpers/hostile.js';
+import { solidPng } from '../helpers/images.js';
+
+const encoded = (format: 'jpeg' | 'webp' | 'avif' | 'tiff' | 'gif', width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#369' } })[format]().toBuffer();
+
+describe('readImageSize', () => {
+  it.each(['jpeg', 'webp', 'avif', 'tiff', 'gif'] as const)('reads a %s header', async (format) => {
+    expect(await readImageSize(await encoded(format, 37, 21))).toEqual({ width: 37, height: 21 });
+  });
+
+  it('reads a PNG IHDR without decoding, however large it declares itself', async () => {
+    expect(await readImageSize(await solidPng(5, 3, { r: 1, g: 2, b: 3 }))).toEqual({ width: 5, height: 3 });
+    expect(await readImageSize(pngWithHeader(70_000, 70_000))).toEqual({ width: 70_000, height: 70_000 });
+  });
+
+  it('gives undefined for bytes no header can be read from', async () => {
+    expect(await readImageSize(Buffer.from('not an image at all'))).toBeUndefined();
+  });
+});
+
+describe('probeImage', () => {
+  it('refuses from the header, worded as the decoder words it', async () => {
+    await expect(probeImage(pngWithHeader(70_000, 70_000), 'overlay_image', { maxPixels: 1000, limitName: 'SUPERIMPOSE_MAX_INPUT_PIXELS' })).rejects.toMatchObject({
+      code: 'too_large',
+      field: 'overlay_image',
+      message: 'Expected an image of at most 1000 pixels (SUPERIMPOSE_MAX_INPUT_PIXELS) for overlay_image but received 70000x70000 = 4900000000 pixels',
+    });
+  });
+
+  it('passes an image at the limit', async () => {
+    expect(await probeImage(await encoded('jpeg', 40, 25), 'base_image', { maxPixels: 1000 })).toEqual({ width: 40, height: 25 });
+  });
+});
