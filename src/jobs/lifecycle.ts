@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SuperimposeError } from '../contract/errors.js';
 import { settingName, type SettingNames } from '../runtime/settings.js';
 import type { JobOutput, JobRecord } from './record.js';
-import type { JobStorage } from './storage.js';
+import type { JobRef, JobStorage, Withdrawal } from './storage.js';
 
 /** A job as a queue carries it. */
 export interface QueuedJob<P> {
@@ -11,13 +11,21 @@ export interface QueuedJob<P> {
   readonly payload: P;
 }
 
-/** Where accepted jobs wait: in the process, or in BullMQ. */
+/**
+ * Where accepted jobs wait: in the process, or in BullMQ. Admission holds a
+ * place before the job is queued, checking the limit and taking the place in
+ * one step, so that concurrent submits (on any instance) cannot all pass the
+ * check: a place is filled by its job, or given up.
+ */
 export interface JobQueue<P> {
-  /** Jobs accepted and not yet started: what admission counts. */
-  waiting(): Promise<number>;
+  /** Holds a place for job `id` unless `limit` jobs are waiting, places held included: false then. */
+  reserve(id: string, limit: number): Promise<boolean>;
+  /** Queues a job in the place held for it. */
+  add(job: QueuedJob<P>): Promise<void>;
+  /** Gives up a job whose submit failed: its place, and the job itself if it reached the queue and has not started. */
+  withdraw(id: string): Promise<void>;
   /** Jobs accepted and not yet finished. */
   pending(): Promise<number>;
-  add(job: QueuedJob<P>): Promise<void>;
 }
 
 /** Renders a job's payload; `signal` aborts it. */
@@ -30,7 +38,9 @@ export type RunOutcome =
   | { readonly kind: 'failed'; readonly error: string }
   /** Not recorded: an unexpected failure with tries left. */
   | { readonly kind: 'retry'; readonly cause: unknown }
-  | { readonly kind: 'cancelled' };
+  | { readonly kind: 'cancelled' }
+  /** Not run: its record had ended or expired before it started (its submit was withdrawn, or an earlier run's verdict is in). */
+  | { readonly kind: 'skipped' };
 
 export interface LifecycleOptions {
   /** Jobs waiting beyond those running; a submit past it is a 429. */
@@ -56,16 +66,40 @@ export class JobLifecycle<P> {
     private readonly options: LifecycleOptions,
   ) {}
 
-  /** Admits a job or answers 429. The record exists before the job is queued, so a fast worker's verdict is never overwritten. */
+  /**
+   * Admits a job or answers 429. The record exists before the job is queued,
+   * so a fast worker's verdict is never overwritten. All or nothing: a submit
+   * that fails after its place was taken (Redis too slow) withdraws the job,
+   * so that a client told to retry never has a twin of its job run unseen;
+   * unless a worker started it first, and then the client gets its id after all.
+   */
   async submit(payload: P): Promise<JobRecord> {
     const { queueLimit } = this.options;
-    if ((await this.queue.waiting()) >= queueLimit) {
-      throw new SuperimposeError('rate_limited', `The job queue is full (${queueLimit} waiting, ${settingName(this.options.names, 'jobQueueLimit')}): retry later`);
+    const record = { id: randomUUID(), createdAt: Date.now(), status: 'queued' } as const;
+    try {
+      if (await this.enqueue(record, payload)) return record;
+    } catch (error) {
+      // Best effort: should the withdrawal fail too, a late write finds the job withdrawn, or the worker skips it.
+      const withdrawal = await this.withdraw(record).catch(() => undefined);
+      if (withdrawal?.kind === 'started') return record;
+      throw error;
     }
-    const record: JobRecord = { id: randomUUID(), createdAt: Date.now(), status: 'queued' };
-    await this.storage.put(record);
+    throw new SuperimposeError('rate_limited', `The job queue is full (${queueLimit} waiting, ${settingName(this.options.names, 'jobQueueLimit')}): retry later`);
+  }
+
+  /** False when the queue is full. */
+  private async enqueue(record: Extract<JobRecord, { status: 'queued' }>, payload: P): Promise<boolean> {
+    if (!(await this.queue.reserve(record.id, this.options.queueLimit))) return false;
+    await this.storage.create(record);
     await this.queue.add({ id: record.id, createdAt: record.createdAt, payload });
-    return record;
+    return true;
+  }
+
+  /** The record is withdrawn first, so that a worker taking the job meanwhile skips it; then its place and queued job go. */
+  private async withdraw(record: JobRef): Promise<Withdrawal> {
+    const withdrawal = await this.storage.withdraw(record, 'The submit failed before the job was accepted');
+    if (withdrawal.kind === 'withdrawn') await this.queue.withdraw(record.id);
+    return withdrawal;
   }
 
   get(id: string): Promise<JobRecord | undefined> {
@@ -83,7 +117,7 @@ export class JobLifecycle<P> {
    */
   async run(job: QueuedJob<P>, attempt: number, execute: JobExecutor<P>, signal: AbortSignal): Promise<RunOutcome> {
     const { id, createdAt } = job;
-    await this.storage.put({ id, createdAt, status: 'running' });
+    if (!(await this.storage.start(job))) return { kind: 'skipped' };
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     let output: JobOutput;

@@ -10,6 +10,8 @@ export type JobHandler<P> = (job: QueuedJob<P>, signal: AbortSignal) => Promise<
  */
 export class LocalJobQueue<P> implements JobQueue<P> {
   private readonly queued: QueuedJob<P>[] = [];
+  /** Places held for jobs being submitted. */
+  private readonly reserved = new Set<string>();
   private readonly running = new Set<Promise<unknown>>();
   private readonly shutdown = new AbortController();
   private handler: JobHandler<P> | undefined;
@@ -23,8 +25,10 @@ export class LocalJobQueue<P> implements JobQueue<P> {
     this.pump();
   }
 
-  async waiting(): Promise<number> {
-    return this.queued.length;
+  async reserve(id: string, limit: number): Promise<boolean> {
+    if (this.queued.length + this.reserved.size >= limit) return false;
+    this.reserved.add(id);
+    return true;
   }
 
   async pending(): Promise<number> {
@@ -32,8 +36,15 @@ export class LocalJobQueue<P> implements JobQueue<P> {
   }
 
   async add(job: QueuedJob<P>): Promise<void> {
+    this.reserved.delete(job.id);
     this.queued.push(job);
     this.pump();
+  }
+
+  async withdraw(id: string): Promise<void> {
+    this.reserved.delete(id);
+    const index = this.queued.findIndex((job) => job.id === id);
+    if (index >= 0) this.queued.splice(index, 1);
   }
 
   /** Waits up to timeoutMs for every job to end; then aborts the running ones and gives up the waiting ones. */

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, type Result } from 'ioredis';
 import { SuperimposeError } from '../contract/errors.js';
 import { settingName, type SettingNames } from '../runtime/settings.js';
 import type { JobExecutor, JobLifecycle, JobQueue } from './lifecycle.js';
 import type { JobOutput, JobRecord } from './record.js';
-import type { JobStorage } from './storage.js';
+import type { JobRef, JobStorage, Withdrawal } from './storage.js';
 
 export interface RedisOptions {
   readonly url: string;
@@ -32,6 +32,65 @@ const QUEUE = 'superimpose';
 type Succeeded = Extract<JobRecord, { status: 'succeeded' }>;
 /** A record as kept in Redis: the output's bytes live under a key of their own. */
 type StoredRecord = Exclude<JobRecord, Succeeded> | (Omit<Succeeded, 'output'> & { readonly output: Omit<JobOutput, 'data'> });
+
+/*
+ * The steps that must be atomic across instances, as Lua scripts: each runs
+ * in Redis as one step, whatever else the other instances send meanwhile.
+ */
+const SCRIPTS = {
+  /**
+   * Admission: the limit checked and a place held in one step. Waiting jobs
+   * are BullMQ's own wait lists plus the places held for jobs not yet there. A
+   * place lapses at its deadline, so that one held by an instance that died
+   * before queueing its job does not leak; once the job is in BullMQ (its
+   * hash exists) the lists count it, and the place is dropped.
+   * KEYS: places (sorted set, by deadline), wait list, paused list.
+   * ARGV: limit, job id, prefix of BullMQ's job keys, place lifetime (ms).
+   */
+  superimposeReserve: {
+    numberOfKeys: 3,
+    lua: `
+      local time = redis.call('TIME')
+      local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+      for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+        if redis.call('EXISTS', ARGV[3] .. id) == 1 then redis.call('ZREM', KEYS[1], id) end
+      end
+      local waiting = redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3]) + redis.call('ZCARD', KEYS[1])
+      if waiting >= tonumber(ARGV[1]) then return 0 end
+      redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[2])
+      redis.call('PEXPIRE', KEYS[1], ARGV[4])
+      return 1`,
+  },
+  /** A worker's start: the record set running only if it is queued or running (a retry). KEYS: record. ARGV: running record, TTL (ms). */
+  superimposeStart: {
+    numberOfKeys: 1,
+    lua: `
+      local text = redis.call('GET', KEYS[1])
+      if not text then return 0 end
+      local status = cjson.decode(text).status
+      if status ~= 'queued' and status ~= 'running' then return 0 end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return 1`,
+  },
+  /** A failed submit's withdrawal: the record cancelled unless it has left the queued state. KEYS: record. ARGV: cancelled record, TTL (ms). */
+  superimposeWithdraw: {
+    numberOfKeys: 1,
+    lua: `
+      local text = redis.call('GET', KEYS[1])
+      if text and cjson.decode(text).status ~= 'queued' then return 0 end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return 1`,
+  },
+} as const;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    superimposeReserve(places: string, wait: string, paused: string, limit: number, id: string, jobKeyPrefix: string, placeMs: number): Result<number, Context>;
+    superimposeStart(record: string, running: string, ttlMs: number): Result<number, Context>;
+    superimposeWithdraw(record: string, cancelled: string, ttlMs: number): Result<number, Context>;
+  }
+}
 
 /** Commands queue while ioredis reconnects: a bound keeps callers from hanging on a dead Redis. */
 function waiter(options: RedisOptions) {
@@ -72,6 +131,21 @@ class RedisJobStorage implements JobStorage {
     const results = await this.within(write.exec());
     const failed = results?.find(([error]) => error !== null)?.[0];
     if (failed) throw failed;
+  }
+
+  async create(record: Extract<JobRecord, { status: 'queued' }>): Promise<void> {
+    await this.within(this.redis.set(this.key('job', record.id), JSON.stringify(record), 'PX', this.options.ttlMs, 'NX'));
+  }
+
+  async start({ id, createdAt }: JobRef): Promise<boolean> {
+    const running: JobRecord = { id, createdAt, status: 'running' };
+    return (await this.within(this.redis.superimposeStart(this.key('job', id), JSON.stringify(running), this.options.ttlMs))) === 1;
+  }
+
+  async withdraw({ id, createdAt }: JobRef, reason: string): Promise<Withdrawal> {
+    const cancelled: JobRecord = { id, createdAt, status: 'cancelled', reason };
+    const done = await this.within(this.redis.superimposeWithdraw(this.key('job', id), JSON.stringify(cancelled), this.options.ttlMs));
+    return done === 1 ? { kind: 'withdrawn' } : { kind: 'started' };
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
@@ -116,6 +190,7 @@ export interface RedisBackend<P> {
 /** v2 jobs in Redis and BullMQ, shared by every instance of a deployment. */
 export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
   const redis = connect(options.url);
+  for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
   const queue = new Queue<JobData<P>>(QUEUE, { connection: redis, prefix: options.prefix });
   queue.on('error', () => {});
   const within = waiter(options);
@@ -126,10 +201,13 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
   // Health and load figures answer within a second, or at once report Redis as down.
   const quick = Math.min(options.waitMs, 1000);
   const pendingCounts = async () => within(queue.getJobCounts('waiting', 'active', 'delayed'), quick);
+  const places = `${options.prefix}:admitting`;
+  // Outlives a submit that is only slow (three bounded calls between the place taken and the job queued), with room for a busy event loop.
+  const placeMs = 3 * options.waitMs + 2000;
   return {
     storage,
     queue: {
-      waiting: () => within(queue.getWaitingCount()),
+      reserve: async (id, limit) => (await within(redis.superimposeReserve(places, queue.toKey('wait'), queue.toKey('paused'), limit, id, queue.toKey(''), placeMs))) === 1,
       pending: async () => {
         const counts = await pendingCounts();
         return (counts['waiting'] ?? 0) + (counts['active'] ?? 0) + (counts['delayed'] ?? 0);
@@ -144,6 +222,12 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
             removeOnFail: { age: Math.ceil(options.ttlMs / 1000) },
           }),
         );
+        // BullMQ's lists count the job now. Should this never land, reserve() drops the place anyway while the job is in BullMQ, and it lapses after.
+        void redis.zrem(places, id).catch(() => {});
+      },
+      withdraw: async (id) => {
+        // A job still on its way to BullMQ lands after this; the worker that takes it finds it withdrawn and skips it.
+        await within(Promise.all([redis.zrem(places, id), queue.remove(id)]));
       },
     },
     async health() {
@@ -165,6 +249,7 @@ export function redisBackend<P>(options: RedisOptions): RedisBackend<P> {
           // The request itself is at fault, or the tries are used up: BullMQ must not try again.
           if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.error);
           if (outcome.kind === 'retry') throw outcome.cause;
+          // Succeeded, cancelled, or skipped: BullMQ is done with the job.
         },
         { connection, prefix: options.prefix, concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: Math.max(options.attempts - 1, 1) },
       );

@@ -8,7 +8,22 @@ export interface JobStorage {
   put(record: JobRecord): Promise<void>;
   /** Undefined for unknown and expired ids alike. */
   get(id: string): Promise<JobRecord | undefined>;
+  /** Writes a new job's record, unless its id has one already: a withdrawal's, which a late write must not undo. */
+  create(record: Extract<JobRecord, { status: 'queued' }>): Promise<void>;
+  /** Marks a job running if its record is queued, or running (a retry); false when the record has ended or expired, and the job is then not to run. */
+  start(job: JobRef): Promise<boolean>;
+  /**
+   * Records a job whose submit failed as cancelled, unless a worker has
+   * started it. One step with start(): whichever comes first decides. A
+   * missing record is written cancelled too, so that a late create finds it.
+   */
+  withdraw(job: JobRef, reason: string): Promise<Withdrawal>;
 }
+
+export type JobRef = Pick<JobRecord, 'id' | 'createdAt'>;
+
+/** Where a withdrawal left a job: it will never run, or a worker has it, and its record will say how it ended. */
+export type Withdrawal = { readonly kind: 'withdrawn' } | { readonly kind: 'started' };
 
 /** In-process storage: a record expires ttlMs after it was last written. */
 export class MemoryJobStorage implements JobStorage {
@@ -41,6 +56,33 @@ export class MemoryJobStorage implements JobStorage {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
+    return this.current(id);
+  }
+
+  // The checks and writes below have no await between them: each is one step.
+  async create(record: Extract<JobRecord, { status: 'queued' }>): Promise<void> {
+    if (this.current(record.id) === undefined) await this.put(record);
+  }
+
+  async start({ id, createdAt }: JobRef): Promise<boolean> {
+    const status = this.current(id)?.status;
+    if (status !== 'queued' && status !== 'running') return false;
+    await this.put({ id, createdAt, status: 'running' });
+    return true;
+  }
+
+  async withdraw({ id, createdAt }: JobRef, reason: string): Promise<Withdrawal> {
+    const status = this.current(id)?.status;
+    if (status !== undefined && status !== 'queued') return { kind: 'started' };
+    await this.put({ id, createdAt, status: 'cancelled', reason });
+    return { kind: 'withdrawn' };
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private current(id: string): JobRecord | undefined {
     const entry = this.records.get(id);
     if (!entry) return undefined;
     if (entry.expiresAt <= Date.now()) {
@@ -48,10 +90,6 @@ export class MemoryJobStorage implements JobStorage {
       return undefined;
     }
     return entry.record;
-  }
-
-  close(): void {
-    clearInterval(this.sweeper);
   }
 
   private remove(id: string): void {

@@ -8,15 +8,27 @@ import { MemoryJobStorage } from '../../src/jobs/storage.js';
 const output: JobOutput = { data: Buffer.from('image'), format: 'png', base64: false };
 const never = new AbortController().signal;
 
-/** A queue that only holds what it is given: the lifecycle alone is under test. */
-function heldQueue(): JobQueue<string> & { readonly jobs: QueuedJob<string>[] } {
+/** A queue that only holds what it is given, `afterAdd` then run: the lifecycle alone is under test. */
+function heldQueue(afterAdd?: (job: QueuedJob<string>) => Promise<void>): JobQueue<string> & { readonly jobs: QueuedJob<string>[] } {
   const jobs: QueuedJob<string>[] = [];
-  return { jobs, waiting: async () => jobs.length, pending: async () => jobs.length, add: async (job) => void jobs.push(job) };
+  return {
+    jobs,
+    reserve: async (_id, limit) => jobs.length < limit,
+    pending: async () => jobs.length,
+    add: async (job) => {
+      jobs.push(job);
+      await afterAdd?.(job);
+    },
+    withdraw: async (id) => {
+      const index = jobs.findIndex((job) => job.id === id);
+      if (index >= 0) jobs.splice(index, 1);
+    },
+  };
 }
 
-function lifecycle(options: { attempts?: number; maxResultBytes?: number; queueLimit?: number } = {}) {
+function lifecycle(options: { attempts?: number; maxResultBytes?: number; queueLimit?: number; afterAdd?: (job: QueuedJob<string>) => Promise<void> } = {}) {
   const storage = new MemoryJobStorage(60_000);
-  const queue = heldQueue();
+  const queue = heldQueue(options.afterAdd);
   const bugs: unknown[] = [];
   const jobs = new JobLifecycle(storage, queue, { queueLimit: options.queueLimit ?? 10, maxResultBytes: options.maxResultBytes ?? 1000, attempts: options.attempts ?? 1, onBug: (error) => bugs.push(error) });
   return { jobs, queue, bugs, storage };
@@ -72,6 +84,60 @@ describe('JobLifecycle', () => {
     await jobs.submit('a');
     await jobs.submit('b');
     await expect(jobs.submit('c')).rejects.toMatchObject({ status: 429, message: 'The job queue is full (2 waiting, queueLimit): retry later' });
+  });
+
+  it('withdraws a job whose queueing failed: the submit is refused, the record cancelled, the job gone and never run', async () => {
+    const unavailable = new SuperimposeError('unavailable', 'The job store (Redis) gave no answer within 5 ms (redis.waitMs): retry later');
+    let added: QueuedJob<string> | undefined;
+    const { jobs, queue, storage } = lifecycle({
+      afterAdd: async (job) => {
+        added = job;
+        throw unavailable;
+      },
+    });
+    await expect(jobs.submit('payload')).rejects.toBe(unavailable);
+    expect(queue.jobs).toEqual([]);
+    expect(await storage.get(added!.id)).toMatchObject({ status: 'cancelled', reason: 'The submit failed before the job was accepted' });
+    // Should it reach a worker all the same (it landed after the withdrawal), the worker skips it.
+    let renders = 0;
+    expect(await jobs.run(added!, 1, async () => (renders++, output), never)).toEqual({ kind: 'skipped' });
+    expect(renders).toBe(0);
+    expect(await storage.get(added!.id)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('answers with the id after all when a worker started the job before the withdrawal', async () => {
+    // The queue answers late: a worker has taken the job and rendered it by then.
+    let worker: JobLifecycle<string> | undefined;
+    const { jobs, storage } = lifecycle({
+      afterAdd: async (job) => {
+        await worker!.run(job, 1, async () => output, never);
+        throw new SuperimposeError('unavailable', 'no answer');
+      },
+    });
+    worker = jobs;
+    const submitted = await jobs.submit('payload');
+    expect(await storage.get(submitted.id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('does not run a job again whose record has a verdict', async () => {
+    const { jobs, queue, storage } = lifecycle();
+    const submitted = await jobs.submit('payload');
+    await jobs.run(queue.jobs[0]!, 1, async () => output, never);
+    expect(await jobs.run(queue.jobs[0]!, 1, async () => Promise.reject(new Error('ran again')), never)).toEqual({ kind: 'skipped' });
+    expect(await storage.get(submitted.id)).toMatchObject({ status: 'succeeded' });
+  });
+});
+
+describe('JobLifecycle admission', () => {
+  it('admits exactly queueLimit of 50 concurrent submits in process, and answers the rest 429', async () => {
+    const storage = new MemoryJobStorage(60_000);
+    const queue = new LocalJobQueue<number>(1); // not started: every admitted job stays waiting
+    const jobs = new JobLifecycle(storage, queue, { queueLimit: 10, maxResultBytes: 1000, attempts: 1 });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => jobs.submit(i)));
+    const refused = results.filter((result) => result.status === 'rejected').map((result) => (result.reason as SuperimposeError).status);
+    expect({ admitted: results.length - refused.length, refused: refused.length, pending: await queue.pending() }).toEqual({ admitted: 10, refused: 40, pending: 10 });
+    expect(new Set(refused)).toEqual(new Set([429]));
+    storage.close();
   });
 });
 
