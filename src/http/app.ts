@@ -5,6 +5,7 @@ import type { ServerConfig } from '../config/server.js';
 import { createJobService } from '../jobs/service.js';
 import { createRenderer, type Renderer, type ServiceRenderer } from '../runtime/renderer.js';
 import { installApiKeyCheck } from './auth.js';
+import { guardBodies } from './body-guard.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { acceptJsonBodies } from './json-body.js';
 import { countRequests, createMetrics, metricsRoute } from './metrics.js';
@@ -52,6 +53,7 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
   installErrorHandling(app, config.names);
   acceptJsonBodies(app, { keepRaw: false });
   installApiKeyCheck(app, config.apiKeys);
+  guardBodies(app, config);
   countRequests(app, metrics);
   registerOpenApi(app, { keyed: config.apiKeys.length > 0 });
 

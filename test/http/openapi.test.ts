@@ -105,8 +105,9 @@ const heldImage = new Promise<void>((resolve) => (releaseHeldImage = resolve));
 const imageHost = await stubServer((_req, res) => void heldImage.then(() => res.writeHead(200, { 'content-type': 'image/png' }).end(goldenBytes('swiss.png'))));
 
 const apps: FastifyInstance[] = [];
+// Every row is sent at once, all bodies announced before any is read: more than SUPERIMPOSE_BODIES_IN_FLIGHT allows.
 const appWith = (env: Record<string, string> = {}, parts: AppParts = {}) => {
-  const app = buildApp(testConfig({ SEGMIND_BASE_URL: segmind.url, SEGMIND_API_KEY: 'server-key', SEGMIND_TIMEOUT_MS: '5000', ...env }), parts);
+  const app = buildApp(testConfig({ SEGMIND_BASE_URL: segmind.url, SEGMIND_API_KEY: 'server-key', SEGMIND_TIMEOUT_MS: '5000', SUPERIMPOSE_BODIES_IN_FLIGHT: '1000', ...env }), parts);
   apps.push(app);
   return app;
 };
