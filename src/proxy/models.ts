@@ -14,13 +14,13 @@ export type GenerativeOptions = UpstreamOptions;
 /** Validates locally (a bad request costs no credits), then calls the model on Segmind's v1 API. */
 export async function runGenerative<M extends GenerativeModel>(model: M, request: GenerativeRequest<M>, options: GenerativeOptions): Promise<GenerativeResult> {
   validateGenerativeRequest(model, request);
-  const response = await callUpstream(options, { method: 'POST', url: `/v1/${model}`, body: JSON.stringify(request) });
-  const data = Buffer.from(await response.arrayBuffer());
-  if (!response.ok) {
+  const answer = await callUpstream(options, { method: 'POST', url: `/v1/${model}`, body: JSON.stringify(request) });
+  const data = await answer.bytes();
+  if (!answer.ok) {
     const detail = data.toString('utf8').slice(0, 500);
-    throw new SuperimposeError('upstream_error', `Segmind answered ${response.status} for ${model}: ${detail}`, { status: response.status });
+    throw new SuperimposeError('upstream_error', `Segmind answered ${answer.status} for ${model}: ${detail}`, { status: answer.status });
   }
-  return { data, contentType: response.headers.get('content-type') ?? 'application/octet-stream', headers: passThroughHeaders(response) };
+  return { data, contentType: answer.headers.get('content-type') ?? 'application/octet-stream', headers: passThroughHeaders(answer.headers) };
 }
 
 export const sd15Img2Img = (request: GenerativeRequest<'sd1.5-img2img'>, options: GenerativeOptions) => runGenerative('sd1.5-img2img', request, options);

@@ -1,6 +1,8 @@
-import { request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { request, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATIVE_MODELS, type GenerativeModel } from '../../src/contract/generative.js';
 import type { ParameterSpec } from '../../src/contract/parameters.js';
 import { buildApp } from '../../src/http/app.js';
@@ -284,5 +286,192 @@ describe('client disconnect', () => {
       await app.close();
       await silent.close();
     }
+  });
+});
+
+/**
+ * An upstream that misbehaves as the request's prompt says: its v2 submissions
+ * send their polls back to the same misbehaviour.
+ */
+const faults = await stubServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    const fault = /"prompt":"(\w+)"/.exec(body)?.[1] ?? /^\/v2\/requests\/(\w+)\//.exec(req.url ?? '')?.[1];
+    if (req.url?.startsWith('/v2/bg-replace') && fault === 'polled') {
+      const base = `http://${req.headers.host}/v2/requests/trickle`;
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ request_id: 'trickled', status: 'QUEUED', status_url: `${base}/status`, response_url: base }));
+    }
+    misbehave(res, fault);
+  });
+});
+afterAll(() => faults.close());
+
+function misbehave(res: ServerResponse, fault: string | undefined): void {
+  switch (fault) {
+    case 'trickle': {
+      // A byte every 100 ms, for ever.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write('{'), 100);
+      res.on('close', () => clearInterval(timer));
+      return void res.write('{');
+    }
+    case 'stall':
+      // Headers, then nothing.
+      return void res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
+    case 'cut':
+      // Promises 1000 bytes, sends 100, hangs up.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' }).write('x'.repeat(100));
+      return void setTimeout(() => res.socket?.destroy(), 50);
+    case 'chunked':
+      // 200 KiB with no Content-Length.
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(200 * 1024, 'x'));
+    case 'declared':
+      // Declares 10 MiB, sends a little, then hangs: refused on the declaration, not at the timeout.
+      return void res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) }).write('x'.repeat(100));
+    default:
+      res.writeHead(404).end();
+  }
+}
+
+/** An HTTP/1.0-style upstream: no Content-Length, no chunks, the body ends when the connection does. */
+const closeDelimited = await new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n');
+      socket.end(Buffer.alloc(200 * 1024, 'x'));
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    resolve({
+      url: `http://127.0.0.1:${port}`,
+      close: () =>
+        new Promise((done) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => done());
+        }),
+    });
+  });
+});
+afterAll(() => closeDelimited.close());
+
+const TIMEOUT_MS = 500;
+const MAX_BYTES = 64 * 1024;
+const boundedApp = (baseUrl = faults.url) =>
+  buildApp(testConfig({ SEGMIND_BASE_URL: baseUrl, SEGMIND_API_KEY: 'k', SEGMIND_TIMEOUT_MS: String(TIMEOUT_MS), SEGMIND_MAX_RESPONSE_BYTES: String(MAX_BYTES) }));
+const faultyRequest = (fault: string) => ({ ...valid['bg-replace'], prompt: fault });
+const TOO_LARGE = /larger than 65536 bytes.*SEGMIND_MAX_RESPONSE_BYTES/;
+
+/** A real HTTP client's view of one response: what arrived, whether it was complete, and when it was over. */
+function clientRequest(port: number, path: string, body?: string): Promise<{ status: number; body: Buffer; complete: boolean; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', () => {}); // "aborted": seen below as complete === false
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete: res.complete, ms: performance.now() - started }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs V8's collector every 50 ms until `work` settles. */
+async function collectingGarbage<T>(work: Promise<T>): Promise<T> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const timer = setInterval(gc, 50);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe('bounds on what is read from upstream', () => {
+  it.each([
+    ['trickles past the timeout', 504, 'trickle', faults, /did not finish its answer within 500 ms \(SEGMIND_TIMEOUT_MS\)/],
+    ['sends headers, then nothing', 504, 'stall', faults, /did not finish its answer within 500 ms \(SEGMIND_TIMEOUT_MS\)/],
+    ['cuts the body mid-way', 502, 'cut', faults, /broke off after 100 bytes/],
+    ['sends more than the bound, with no Content-Length', 502, 'chunked', faults, TOO_LARGE],
+    ['sends more than the bound, delimited by closing', 502, 'any', closeDelimited, TOO_LARGE],
+    ['declares more than the bound', 502, 'declared', faults, /declares 10485760 bytes, more than the 65536.*SEGMIND_MAX_RESPONSE_BYTES/],
+  ])('a v2 submit whose upstream %s answers %i, within the timeout plus 1 s', async (_label, status, fault, stub, message) => {
+    const app = boundedApp(stub.url);
+    try {
+      const started = performance.now();
+      const res = await app.inject({ method: 'POST', url: '/v2/bg-replace', payload: faultyRequest(fault) });
+      expect(res.statusCode).toBe(status);
+      expect(res.json<{ error: string }>().error).toMatch(message);
+      expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 1000);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a declared Content-Length over the bound before reading, well within the timeout', async () => {
+    const app = boundedApp();
+    const started = performance.now();
+    const res = await app.inject({ method: 'POST', url: '/v1/bg-replace', payload: faultyRequest('declared') });
+    expect(res.statusCode).toBe(502);
+    expect(res.json<{ error: string }>().error).toMatch(/SEGMIND_MAX_RESPONSE_BYTES/);
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+    await app.close();
+  });
+
+  it('a v1 relay whose upstream sends headers and then nothing answers 504, since nothing was relayed yet', async () => {
+    const app = boundedApp();
+    const res = await app.inject({ method: 'POST', url: '/v1/bg-replace', payload: faultyRequest('stall') });
+    expect(res.statusCode).toBe(504);
+    expect(res.json()).toEqual({ error: expect.stringContaining('SEGMIND_TIMEOUT_MS') });
+    await app.close();
+  });
+
+  describe('a v1 relay that has begun is cut, never completed, when upstream', () => {
+    const app = boundedApp();
+    let port = 0;
+    beforeAll(async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      port = (app.server.address() as AddressInfo).port;
+    });
+    afterAll(() => app.close());
+
+    it.each([
+      ['trickles past the timeout', 'trickle'],
+      ['cuts the body mid-way', 'cut'],
+      ['sends more than the bound', 'chunked'],
+    ])('%s', async (_label, fault) => {
+      // Collecting garbage throughout: a timeout signal only weakly held must still fire.
+      const res = await collectingGarbage(clientRequest(port, '/v1/bg-replace', JSON.stringify(faultyRequest(fault))));
+      expect(res.status).toBe(200);
+      expect(res.complete).toBe(false);
+      expect(res.body.length).toBeGreaterThan(0);
+      expect(res.body.length).toBeLessThanOrEqual(MAX_BYTES);
+      expect(res.ms).toBeLessThan(TIMEOUT_MS + 1000);
+    });
+
+    it('trickles an answer to a forwarded poll', async () => {
+      const submit = await app.inject({ method: 'POST', url: '/v2/bg-replace', payload: faultyRequest('polled') });
+      expect(submit.statusCode).toBe(200);
+      const res = await collectingGarbage(clientRequest(port, '/v2/requests/trickled/status'));
+      expect(res).toMatchObject({ status: 200, complete: false });
+      expect(res.ms).toBeLessThan(TIMEOUT_MS + 1000);
+    });
+  });
+
+  it.each([
+    ['sends more than the bound', 502, 'chunked', { code: 'upstream_error', message: expect.stringMatching(/larger than 65536 bytes.*\(maxResponseBytes\)/) }],
+    ['declares more than the bound', 502, 'declared', { code: 'upstream_error', message: expect.stringContaining('(maxResponseBytes)') }],
+    ['cuts the body mid-way', 502, 'cut', { code: 'upstream_unreachable' }],
+    ['trickles past the timeout', 504, 'trickle', { code: 'upstream_timeout', message: expect.stringContaining('(timeoutMs)') }],
+  ])('a library call whose upstream %s rejects with status %i', async (_label, status, fault, expected) => {
+    const options = { baseUrl: faults.url, apiKey: 'lib-key', timeoutMs: TIMEOUT_MS, maxResponseBytes: MAX_BYTES };
+    await expect(bgReplace({ image: 'a', ref_image: 'b', prompt: fault }, options)).rejects.toMatchObject({ status, ...expected });
   });
 });

@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SuperimposeError } from '../../contract/errors.js';
@@ -20,14 +18,19 @@ export interface ProxyOptions {
   readonly localKeys: boolean;
 }
 
-/** Relays one upstream call: its status, content-type and x-* headers, and its body streamed; the client going away stops it. */
+/**
+ * Relays one upstream call: its status, content-type and x-* headers, and its
+ * body streamed; the client going away stops it. A fault before the first byte
+ * is relayed answers with the catalogue's error; after it, Fastify logs the
+ * error and destroys the response, so the client sees it cut, not complete.
+ */
 export type Relay = (request: FastifyRequest, reply: FastifyReply, call: { method: 'GET' | 'POST'; url: string; body?: string | undefined }) => Promise<FastifyReply>;
 
 export function createRelay(options: ProxyOptions): Relay {
   return async (request, reply, call) => {
-    const response = await callUpstream(options.upstream, { ...call, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
-    reply.status(response.status).headers(passThroughHeaders(response));
-    return reply.send(response.body ? Readable.fromWeb(response.body as NodeReadableStream) : '');
+    const answer = await callUpstream(options.upstream, { ...call, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
+    reply.status(answer.status).headers(passThroughHeaders(answer.headers));
+    return reply.send(answer.body);
   };
 }
 
@@ -59,10 +62,10 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions & 
     routes.post(`/v2/${slug}`, {
       schema: { operationId: `submit${operationName(slug).replace(/^./, (c) => c.toUpperCase())}`, summary: `${slug} job, submitted to Segmind and polled through this server`, body, response: { ...relayableErrorResponses(400, 401, 413, 415, 502, 503, 504), default: relayedResponse } },
       handler: async (request, reply) => {
-        const response = await callUpstream(options.upstream, { method: 'POST', url: `/v2/${slug}`, body: request.rawBody, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
-        const text = await response.text();
-        reply.status(response.status).headers(passThroughHeaders(response));
-        const submitted = response.ok ? parseSubmission(text) : undefined;
+        const answer = await callUpstream(options.upstream, { method: 'POST', url: `/v2/${slug}`, body: request.rawBody, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
+        const text = (await answer.bytes()).toString('utf8');
+        reply.status(answer.status).headers(passThroughHeaders(answer.headers));
+        const submitted = answer.ok ? parseSubmission(text) : undefined;
         if (!submitted) return reply.send(text);
         // Polls come back here, so the key stays server-side and clients poll local and remote jobs alike.
         const id = submitted.request_id;
