@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { JobsOptions } from '../jobs/service.js';
-import type { UpstreamOptions } from '../proxy/upstream.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, type UpstreamOptions } from '../proxy/upstream.js';
 import { DEFAULT_PIXEL_LIMITS } from '../runtime/limits.js';
 import type { RendererOptions } from '../runtime/renderer.js';
 import type { Setting, SettingNames } from '../runtime/settings.js';
@@ -50,7 +50,7 @@ const environmentSchema = z.object({
   SEGMIND_BASE_URL: z.url().default('https://api.segmind.com'),
   SEGMIND_API_KEY: z.string().min(1).optional(),
   SEGMIND_TIMEOUT_MS: positiveInt(120_000),
-  SEGMIND_MAX_RESPONSE_BYTES: positiveInt(64 * 1024 * 1024),
+  SEGMIND_MAX_RESPONSE_BYTES: positiveInt(DEFAULT_MAX_RESPONSE_BYTES),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').optional(),
   SUPERIMPOSE_REDIS_PREFIX: z.string().min(1).default('superimpose'),
   SUPERIMPOSE_JOB_ATTEMPTS: positiveInt(3),

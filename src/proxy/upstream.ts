@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStreamDefaultReader } from 'node:stream/web';
 import { SuperimposeError } from '../contract/errors.js';
+import { startDeadline } from '../runtime/deadline.js';
 import { settingName, type SettingNames } from '../runtime/settings.js';
 
 /** The most bytes read from one upstream answer unless maxResponseBytes says otherwise. */
@@ -62,16 +63,14 @@ export async function callUpstream(options: UpstreamOptions, call: UpstreamCall)
   const headers: Record<string, string> = { 'x-api-key': apiKey, accept: '*/*' };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
 
-  // One controller for the timeout and the caller's signal, on a timer of its own:
-  // AbortSignal.timeout joined through AbortSignal.any can be garbage-collected before
-  // it fires, which left a trickling body unbounded. The timer also fires while nobody
-  // is reading the body, and is cleared as soon as the exchange is over.
-  const controller = new AbortController();
-  let timedOut = false;
+  // One bound for the whole exchange, body included: it also fires while nobody is
+  // reading the body, and is cleared as soon as the exchange is over.
   let body: UpstreamBody | undefined;
+  const deadline = startDeadline(options.timeoutMs, call.signal, () => body?.fail((received) => fault(new Error('aborted'), received)));
   const fault = (cause: unknown, received?: number): SuperimposeError => {
     if (cause instanceof SuperimposeError) return cause;
     const timeoutName = settingName(options.names, 'upstreamTimeoutMs');
+    const timedOut = deadline.timedOut();
     if (timedOut && received === undefined) return new SuperimposeError('upstream_timeout', `Segmind did not answer within ${options.timeoutMs} ms (${timeoutName})`, { cause });
     if (timedOut) return new SuperimposeError('upstream_timeout', `Segmind did not finish its answer within ${options.timeoutMs} ms (${timeoutName}): cut after ${received} bytes`, { cause });
     if (call.signal?.aborted) return new SuperimposeError('cancelled', 'The request was cancelled while waiting for Segmind', { cause });
@@ -81,24 +80,11 @@ export async function callUpstream(options: UpstreamOptions, call: UpstreamCall)
     }
     return new SuperimposeError('upstream_unreachable', `Segmind's answer from ${url.host} broke off after ${received} bytes: the connection closed before it was complete`, { cause });
   };
-  const abort = () => {
-    controller.abort();
-    body?.fail((received) => fault(new Error('aborted'), received));
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort();
-  }, options.timeoutMs);
-  const finish = () => {
-    clearTimeout(timer);
-    call.signal?.removeEventListener('abort', abort);
-  };
-  if (call.signal?.aborted) controller.abort();
-  call.signal?.addEventListener('abort', abort, { once: true });
+  const finish = deadline.clear;
 
   let response: Response;
   try {
-    response = await fetch(url, { method: call.method, headers, body: call.body, signal: controller.signal, redirect: 'manual' });
+    response = await fetch(url, { method: call.method, headers, body: call.body, signal: deadline.signal, redirect: 'manual' });
   } catch (cause) {
     finish();
     throw fault(cause);

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import { SuperimposeError } from '../contract/errors.js';
+import { startDeadline } from './deadline.js';
 import type { SuperimposeResult } from './render.js';
 import type { RenderOutcome, RenderTask } from './render-worker.js';
 
@@ -35,15 +36,16 @@ export class RenderPool {
   constructor(private readonly threads: number) {}
 
   async run(task: RenderTask, options: PoolRunOptions): Promise<SuperimposeResult> {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const stop = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const deadline = startDeadline(options.timeoutMs, options.signal);
     let outcome: RenderOutcome;
     try {
-      outcome = (await this.threadPool().run(task, { signal: stop })) as RenderOutcome;
+      outcome = (await this.threadPool().run(task, { signal: deadline.signal })) as RenderOutcome;
     } catch (error) {
+      if (deadline.timedOut()) throw options.timedOut();
       if (options.signal?.aborted) throw new SuperimposeError('cancelled', 'The request was cancelled while rendering', { cause: error });
-      if (timeout.aborted) throw options.timedOut();
       throw error;
+    } finally {
+      deadline.clear();
     }
     switch (outcome.kind) {
       case 'rendered':

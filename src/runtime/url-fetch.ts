@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { SuperimposeError } from '../contract/errors.js';
+import { startDeadline } from './deadline.js';
 import { settingName, type SettingNames } from './settings.js';
 import type { UrlLoader } from './sources.js';
 
@@ -138,8 +139,8 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
     });
 
   return async (start, field, cancel) => {
-    const timeout = AbortSignal.timeout(options.timeoutMs);
-    const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
+    const deadline = startDeadline(options.timeoutMs, cancel);
+    const { signal } = deadline;
     let url = start;
     try {
       for (let hop = 0; ; hop++) {
@@ -152,10 +153,12 @@ export function createUrlLoader(options: UrlFetchOptions): UrlLoader {
     } catch (error) {
       if (error instanceof SuperimposeError) throw error;
       if (cancel?.aborted) throw new SuperimposeError('cancelled', `The request was cancelled while fetching ${field}`, { field, cause: error });
-      if (timeout.aborted) {
+      if (deadline.timedOut()) {
         throw new SuperimposeError('unreadable_input', `Could not fetch ${field} within ${options.timeoutMs} ms (${settingName(options.names, 'fetchTimeoutMs')})`, { field, cause: error });
       }
       throw new SuperimposeError('unreadable_input', `Could not fetch the ${field} URL: ${failureOf(error)}`, { field, cause: error });
+    } finally {
+      deadline.clear();
     }
   };
 }
