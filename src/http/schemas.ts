@@ -13,11 +13,12 @@ const ERROR_DESCRIPTIONS = {
   400: 'A bad parameter or an undecodable image; the message names the field',
   401: 'x-api-key missing or wrong, where keys are configured; for the proxy, no Segmind key at all',
   404: 'Unknown or expired request id',
+  408: 'The body stalled or came too slowly (SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS, SUPERIMPOSE_BODY_MIN_BYTES_PER_SECOND); the connection is closed',
   413: 'Body, fetched image or pixel size over the limits',
   415: 'The body is not JSON',
   429: 'Too many waiting: retry after Retry-After seconds',
   502: 'Segmind could not be reached',
-  503: 'Busy: a render ran past its time bound, or the job store (Redis) does not answer; retry after Retry-After seconds',
+  503: 'Busy: too many bodies being read at once, a render past its time bound, or the job store (Redis) not answering; retry after Retry-After seconds',
   504: 'Segmind did not answer in time',
 } as const;
 

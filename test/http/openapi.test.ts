@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 // The named export: the default one, under NodeNext, types as the module rather than the class.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -117,11 +118,13 @@ const keyed = appWith({ SUPERIMPOSE_API_KEYS: 'local-key' });
 const withoutSegmindKey = buildApp(testConfig({ SEGMIND_BASE_URL: segmind.url }));
 apps.push(withoutSegmindKey);
 const smallBodies = appWith({ SUPERIMPOSE_MAX_BODY_BYTES: '4096' });
-const impatient = appWith({ SEGMIND_TIMEOUT_MS: '300' });
+const impatient = appWith({ SEGMIND_TIMEOUT_MS: '1500' });
 // Nothing listens on that port; with no local worker every job operation waits on Redis (SUPERIMPOSE_REDIS_WAIT_MS) and answers 503.
 const redisDown = appWith({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SUPERIMPOSE_JOB_CONCURRENCY: '0', SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: '200', SUPERIMPOSE_REDIS_WAIT_MS: '300' });
 const fetchesBusy = appWith({ SUPERIMPOSE_FETCH_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' });
 const hurried = appWith({ SUPERIMPOSE_RENDER_TIMEOUT_MS: '1' });
+const stalledBodies = appWith({ SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS: '300' });
+const oneBodyAtATime = appWith({ SUPERIMPOSE_BODIES_IN_FLIGHT: '1', SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS: '10000' });
 
 const TINY_RESULT: SuperimposeResult = { data: goldenBytes('mask-disc-64x64.png'), info: { width: 64, height: 64, format: 'png' } };
 const gates: (() => void)[] = [];
@@ -213,6 +216,36 @@ async function fetchQueueFull(): Promise<Answer> {
   return refused;
 }
 
+/** A JSON body that announces 100 bytes and sends none until `end` sends them (not JSON: a 400 ends it). */
+function stalledBody() {
+  const payload = new Readable({ read() {} });
+  const end = () => {
+    payload.push('x'.repeat(100));
+    payload.push(null);
+  };
+  return { payload, headers: { 'content-type': 'application/json', 'content-length': '100' }, end };
+}
+
+/** A body that stalls past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS. */
+const postStalled = (url: string) => stalledBodies.inject({ method: 'POST', url, ...stalledBody() });
+
+/** The 503s of the body bound take turns: each holds the app's only body slot with a stalled body, then posts. */
+let bodySlotTurns: Promise<unknown> = Promise.resolve();
+function postPastBodySlots(url: string, payload: object): Promise<Answer> {
+  const turn = async () => {
+    const holder = stalledBody();
+    const holding = oneBodyAtATime.inject({ method: 'POST', url, payload: holder.payload, headers: holder.headers });
+    await until(async () => oneBodyAtATime.bodiesInFlight.bodies === 1, 'a stalled body to hold the slot');
+    const refused = await post(oneBodyAtATime, url, payload);
+    holder.end();
+    await holding.catch(() => undefined);
+    return refused;
+  };
+  const answer = bodySlotTurns.then(turn, turn);
+  bodySlotTurns = answer.catch(() => undefined);
+  return answer;
+}
+
 /** A v2 submit refused for a full job queue: one job runs (held), one waits. */
 async function jobQueueFull(): Promise<Answer> {
   const { app, open } = gatedJobs();
@@ -259,6 +292,8 @@ const rows: Row[] = [
   row('POST /v1/superimpose', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v1/superimpose', oversized)),
   row('POST /v1/superimpose', 415, 'a text/plain body', () => postText(plain, '/v1/superimpose')),
   row('POST /v1/superimpose', 429, 'the URL fetch slot held and the fetch queue full', fetchQueueFull),
+  row('POST /v1/superimpose', 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled('/v1/superimpose')),
+  row('POST /v1/superimpose', 503, 'SUPERIMPOSE_BODIES_IN_FLIGHT bodies being read', () => postPastBodySlots('/v1/superimpose', superimposeBody)),
   row('POST /v1/superimpose', 503, 'a render past SUPERIMPOSE_RENDER_TIMEOUT_MS', () => post(hurried, '/v1/superimpose', { ...superimposeBody, base_image: goldenBase64('flowers.jpeg') })),
 
   row('POST /v2/superimpose', 200, 'a job accepted', () => post(plain, '/v2/superimpose', superimposeBody)),
@@ -267,6 +302,7 @@ const rows: Row[] = [
   row('POST /v2/superimpose', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v2/superimpose', oversized)),
   row('POST /v2/superimpose', 415, 'a text/plain body', () => postText(plain, '/v2/superimpose')),
   row('POST /v2/superimpose', 429, 'the job queue full', jobQueueFull),
+  row('POST /v2/superimpose', 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled('/v2/superimpose')),
   row('POST /v2/superimpose', 503, 'Redis not answering', () => post(redisDown, '/v2/superimpose', superimposeBody)),
 
   row('GET /v2/requests/{id}/status', 200, 'a completed job', async () => get(plain, `/v2/requests/${await completedJob()}/status`)),
@@ -317,6 +353,8 @@ const rows: Row[] = [
         row(operation, 401, 'no Segmind key anywhere', () => post(withoutSegmindKey, url, body('ok'))),
         row(operation, 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, url, body('x'.repeat(8192)))),
         row(operation, 415, 'a text/plain body', () => postText(plain, url)),
+        row(operation, 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled(url)),
+        row(operation, 503, 'SUPERIMPOSE_BODIES_IN_FLIGHT bodies being read', () => postPastBodySlots(url, body('ok'))),
         row(operation, 502, 'Segmind cutting the connection', () => post(plain, url, body('cut'))),
         row(operation, 504, 'Segmind never answering within SEGMIND_TIMEOUT_MS', () => post(impatient, url, body('hang'))),
         ...(version === 'v2' ? [row(operation, 503, 'Redis not answering once Segmind accepted the job', () => post(redisDown, url, body('ok')))] : []),

@@ -77,7 +77,7 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
       operationId: 'submitSuperimpose',
       summary: 'Submit a superimpose job',
       body: superimposeJsonSchema,
-      response: { 200: json('Queued: poll status_url, then read response_url', submissionSchema), ...errorResponses(400, 401, 413, 415, 429, 503) },
+      response: { 200: json('Queued: poll status_url, then read response_url', submissionSchema), ...errorResponses(400, 401, 408, 413, 415, 429, 503) },
     },
     handler: async (request) => {
       const job = await jobs.submit(request.body);

@@ -55,12 +55,12 @@ export async function proxyRoutes(app: FastifyInstance, options: ProxyOptions & 
   for (const slug of GENERATIVE_SLUGS) {
     const body = generativeRequestSchemas[slug];
     routes.post(`/v1/${slug}`, {
-      schema: { operationId: operationName(slug), summary: `${slug}, forwarded to Segmind`, body, response: { ...relayableErrorResponses(400, 401, 413, 415, 502, 504), default: relayedResponse } },
+      schema: { operationId: operationName(slug), summary: `${slug}, forwarded to Segmind`, body, response: { ...relayableErrorResponses(400, 401, 408, 413, 415, 502, 503, 504), default: relayedResponse } },
       handler: (request, reply) => options.relay(request, reply, { method: 'POST', url: `/v1/${slug}`, body: request.rawBody }),
     });
 
     routes.post(`/v2/${slug}`, {
-      schema: { operationId: `submit${operationName(slug).replace(/^./, (c) => c.toUpperCase())}`, summary: `${slug} job, submitted to Segmind and polled through this server`, body, response: { ...relayableErrorResponses(400, 401, 413, 415, 502, 503, 504), default: relayedResponse } },
+      schema: { operationId: `submit${operationName(slug).replace(/^./, (c) => c.toUpperCase())}`, summary: `${slug} job, submitted to Segmind and polled through this server`, body, response: { ...relayableErrorResponses(400, 401, 408, 413, 415, 502, 503, 504), default: relayedResponse } },
       handler: async (request, reply) => {
         const answer = await callUpstream(options.upstream, { method: 'POST', url: `/v2/${slug}`, body: request.rawBody, apiKey: upstreamKey(request, options), signal: clientGone(reply) });
         const text = (await answer.bytes()).toString('utf8');

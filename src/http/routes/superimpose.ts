@@ -16,7 +16,7 @@ export function superimposeRoute(app: FastifyInstance, render: Renderer): void {
       body: superimposeJsonSchema,
       response: {
         200: imageOrBase64Response('The image; {"image": base64} when base64 is true'),
-        ...errorResponses(400, 401, 413, 415, 429, 503),
+        ...errorResponses(400, 401, 408, 413, 415, 429, 503),
       },
     },
     handler: async (request, reply) => {
