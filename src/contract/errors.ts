@@ -1,4 +1,4 @@
-import { ImageError } from '../engine/errors.js';
+import { ImageError, type ImageErrorCode } from '../engine/errors.js';
 
 /**
  * The one error catalogue. Every failure a user can cause has a stable code and
@@ -56,7 +56,16 @@ export function describeValue(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
-/** The engine's refusals in the catalogue: same code, message, field and cause. Anything else passes as it is. */
+/** The catalogue's code for each of the engine's. */
+const ENGINE_CODES: Readonly<Record<ImageErrorCode, ErrorCode>> = {
+  invalid_image: 'invalid_image',
+  too_large: 'too_large',
+  invalid_parameter: 'invalid_parameter',
+  timeout: 'render_timeout',
+};
+
+/** The engine's refusals in the catalogue: its code mapped, same message, field and cause. Anything else passes as it is. */
 export function fromEngine(error: unknown): unknown {
-  return error instanceof ImageError ? new SuperimposeError(error.code, error.message, { field: error.field, cause: error.cause }) : error;
+  if (!(error instanceof ImageError)) return error;
+  return new SuperimposeError(ENGINE_CODES[error.code], error.message, { field: error.field || undefined, cause: error.cause });
 }

@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { cmykToRgb, highBytes, isTiff, jpegComponents } from './cmyk.js';
+import { checkDeadline, isLibvipsTimeout, sharpTimeout, timeoutError, type Deadline } from './deadline.js';
 import { ImageError } from './errors.js';
 import { limitLabel, type PixelLimit } from './limits.js';
 import { decodePng } from './png.js';
@@ -11,6 +12,8 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export interface DecodeOptions extends PixelLimit {
   /** The request field the image came from, for error messages. */
   readonly field: string;
+  /** Past it, decoding stops with ImageError('timeout') (deadline.ts). */
+  readonly deadline?: Deadline | undefined;
 }
 
 /** Decodes a base image: RGB, or RGBA when it has alpha. */
@@ -29,7 +32,8 @@ export function decodeRgba(input: Buffer, options: DecodeOptions): Promise<Rgba>
  * Pillow's formula (cmyk.ts), first frame only.
  */
 async function decode(input: Buffer, options: DecodeOptions, ensureAlpha: boolean): Promise<Raster> {
-  return (await decodePng(input, ensureAlpha, options.maxPixels)) ?? decodeWithLibvips(input, options, ensureAlpha);
+  checkDeadline(options.deadline, `decoding ${options.field}`, options.field);
+  return (await decodePng(input, ensureAlpha, options.maxPixels, options.deadline, options.field)) ?? decodeWithLibvips(input, options, ensureAlpha);
 }
 
 /** decode() through libvips alone: every input but the PNGs that png.ts takes, and the oracle its tests and bench hold it to. */
@@ -38,11 +42,18 @@ export async function decodeWithLibvips(input: Buffer, options: DecodeOptions, e
   const source = { ignoreIcc: true, autoOrient: true, limitInputPixels: options.maxPixels, pages: 1 } as const;
   try {
     const inkDepth = await cmykDepth(input);
-    return inkDepth ? await decodeCmyk(sharp(input, source), inkDepth, ensureAlpha) : await decodeRgb(sharp(input, source), ensureAlpha);
+    const image = () => withTimeout(sharp(input, source), options.deadline);
+    return inkDepth ? await decodeCmyk(image(), inkDepth, ensureAlpha) : await decodeRgb(image(), ensureAlpha);
   } catch (cause) {
     throw await decodeError(input, options, cause);
   }
 }
+
+/** Bounds a libvips pipeline by the deadline: libvips stops it between tiles. */
+const withTimeout = (image: Sharp, deadline: Deadline | undefined): Sharp => {
+  const timeout = sharpTimeout(deadline);
+  return timeout ? image.timeout(timeout) : image;
+};
 
 async function decodeRgb(image: Sharp, ensureAlpha: boolean): Promise<Raster> {
   const pipeline = image.toColourspace('srgb');
@@ -89,6 +100,7 @@ const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'he
 
 async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown): Promise<ImageError> {
   const { field, maxPixels } = options;
+  if (isLibvipsTimeout(cause)) return timeoutError(`decoding ${field}`, field);
   const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim();
   if (input.toString('latin1', 4, 8) === 'ftyp' && HEVC_BRANDS.has(input.toString('latin1', 8, 12))) {
     return new ImageError('invalid_image', `HEIC (HEVC-coded HEIF) is not supported for ${field}: convert it to JPEG, PNG, WebP or AVIF`, field, cause);
@@ -105,6 +117,8 @@ export interface EncodeOptions {
   readonly format: OutputFormat;
   /** 10–100, used by the lossy formats. */
   readonly quality: number;
+  /** Past it, encoding stops with ImageError('timeout') (deadline.ts). */
+  readonly deadline?: Deadline | undefined;
 }
 
 /**
@@ -117,7 +131,16 @@ export const jpegOptions = (quality: number) => ({ quality, optimiseCoding: fals
 
 /** Step 8: encodes the composited raster. JPEG flattens alpha onto white. */
 export async function encodeImage(image: Raster, options: EncodeOptions): Promise<Buffer> {
-  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  checkDeadline(options.deadline, 'encoding');
+  const pipeline = withTimeout(sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }), options.deadline);
+  try {
+    return await encodeWith(pipeline, image, options);
+  } catch (cause) {
+    throw isLibvipsTimeout(cause) ? timeoutError('encoding') : cause;
+  }
+}
+
+function encodeWith(pipeline: Sharp, image: Raster, options: EncodeOptions): Promise<Buffer> {
   switch (options.format) {
     case 'jpeg':
       return (image.channels === 4 ? pipeline.flatten({ background: '#ffffff' }) : pipeline).jpeg(jpegOptions(options.quality)).toBuffer();

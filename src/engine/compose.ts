@@ -1,4 +1,5 @@
 import { clipPlacement, compositeOver } from './composite.js';
+import { checkDeadline, type Deadline } from './deadline.js';
 import { ImageError } from './errors.js';
 import { limitLabel, type PixelLimit } from './limits.js';
 import { applyMaskAndOpacity, cropGrey, maskLuma, resizeBicubicPillow } from './mask.js';
@@ -20,6 +21,8 @@ export interface ComposeOptions {
   readonly rotation: number;
   readonly xOffset: number;
   readonly yOffset: number;
+  /** Checked between the steps and between bands: past it, ImageError('timeout') (deadline.ts). */
+  readonly deadline?: Deadline | undefined;
 }
 
 export interface ComposeInputs {
@@ -46,6 +49,8 @@ function checkOverlayPixels(size: Size, limit: PixelLimit, stage: string): void 
 /** Steps 1–7 of the SPEC pipeline on decoded rasters; returns the base, composited. */
 export function compose(inputs: ComposeInputs, options: ComposeOptions, overlayLimit: PixelLimit): Raster {
   const { base, mask } = inputs;
+  const checkTime = (step: string) => checkDeadline(options.deadline, step);
+  checkTime('composing');
   const target = overlayTargetSize(inputs.overlay, base, {
     mode: options.overlayResize,
     rescaleFactor: options.rescaleFactor,
@@ -64,6 +69,7 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, overlayL
 
   const resize = planOverlayResize(inputs.overlay, target, options.resizeMethod);
   const maskAlpha = mask && resizeBicubicPillow(maskLuma(mask), target);
+  checkTime('resizing the mask');
 
   if (options.rotation % 360 === 0) {
     // Unrotated, every step maps rows to rows: go band by band, so that only
@@ -71,14 +77,18 @@ export function compose(inputs: ComposeInputs, options: ComposeOptions, overlayL
     const bandRows = Math.max(1, Math.min(output.height, Math.floor(BAND_BYTES / (output.width * 4))));
     const bandBuffer = new Uint8Array(bandRows * output.width * 4);
     for (let top = 0; top < output.height; top += bandRows) {
+      checkTime('compositing');
       const band = { ...output, y: output.y + top, height: Math.min(bandRows, output.height - top) };
       const overlay = applyMaskAndOpacity(resize(band, bandBuffer), maskAlpha && cropGrey(maskAlpha, band), options.opacity, bandBuffer);
       compositeOver(base, overlay, onBase.x, onBase.y + top);
     }
     return base;
   }
-  let overlay = applyMaskAndOpacity(resize(source), maskAlpha && cropGrey(maskAlpha, source), options.opacity);
+  let overlay = resize(source);
+  checkTime('resizing the overlay');
+  overlay = applyMaskAndOpacity(overlay, maskAlpha && cropGrey(maskAlpha, source), options.opacity);
   overlay = rotateOverlay(overlay, options.rotation, { overlay: target, source, output });
+  checkTime('rotating the overlay');
   compositeOver(base, overlay, onBase.x, onBase.y);
   return base;
 }

@@ -1,5 +1,6 @@
 import { constants } from 'node:buffer';
 import { crc32, inflate } from 'node:zlib';
+import { checkDeadline, type Deadline } from './deadline.js';
 import type { Raster } from './raster.js';
 import { align16, loadKernels } from './wasm/kernels.js';
 
@@ -89,7 +90,7 @@ function readHeader(data: Uint8Array): { width: number; height: number; bpp: 3 |
  * `ensureAlpha`), or gives undefined for libvips to decode it: every other PNG,
  * one over `maxPixels`, or one whose data does not inflate to exactly its rows.
  */
-export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixels: number): Promise<Raster | undefined> {
+export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixels: number, deadline?: Deadline, field = ''): Promise<Raster | undefined> {
   const layout = readPngLayout(bytes);
   if (!layout || layout.width * layout.height > maxPixels) return undefined;
   const rowBytes = layout.width * layout.bpp;
@@ -107,7 +108,7 @@ export async function decodePng(bytes: Uint8Array, ensureAlpha: boolean, maxPixe
     return undefined; // a corrupt stream: libvips will say so
   }
   if (inflated.buffer.length !== expected || inflated.engine.bytesWritten !== compressed.length) return undefined;
-  return unfilter(inflated.buffer, layout, ensureAlpha ? 4 : layout.bpp);
+  return unfilter(inflated.buffer, layout, ensureAlpha ? 4 : layout.bpp, () => checkDeadline(deadline, 'decoding a PNG', field));
 }
 
 /** What zlib gives with `info: true`: the output, and the engine, which counts the input bytes it consumed. */
@@ -129,9 +130,9 @@ function inflateWhole(compressed: Buffer, chunkSize: number): Promise<Inflated> 
  * unfiltered | those in RGBA]. The rows go back into `inflated`, packed, since
  * row r's result ends before row r + 1's filtered bytes begin; only RGB
  * widened to RGBA needs a buffer of its own. Undefined if a row names a filter
- * type that does not exist.
+ * type that does not exist. `checkTime` runs between strips, to stop at a deadline.
  */
-function unfilter(inflated: Buffer, layout: PngLayout, channels: 3 | 4): Raster | undefined {
+function unfilter(inflated: Buffer, layout: PngLayout, channels: 3 | 4, checkTime: () => void): Raster | undefined {
   const { width, height, bpp } = layout;
   const rowBytes = width * bpp;
   const outRowBytes = width * channels;
@@ -145,6 +146,7 @@ function unfilter(inflated: Buffer, layout: PngLayout, channels: 3 | 4): Raster 
   const { bytes } = kernels.reserve(expanded + (channels === bpp ? 0 : stripRows * outRowBytes) - above);
   bytes.fill(0, above, above + rowBytes);
   for (let first = 0; first < height; first += stripRows) {
+    checkTime();
     const rows = Math.min(stripRows, height - first);
     bytes.set(inflated.subarray(first * (rowBytes + 1), (first + rows) * (rowBytes + 1)), filtered);
     if (kernels.pngUnfilter(filtered, unfiltered, above, rows, rowBytes, bpp) !== rows) return undefined;
