@@ -28,7 +28,9 @@ export interface PoolRunOptions {
  * Renders on worker threads, so that the event loop stays free for requests,
  * /health and metrics while the heaviest render runs. One thread per render
  * slot, started on first use and kept. A render stopped while it runs has its
- * thread terminated, which frees everything it held; the pool starts another.
+ * thread terminated, which frees its JavaScript and WebAssembly memory at once;
+ * a libvips call already running ends at its next tile, where the engine's own
+ * deadline (sharp's timeout) stops it. The pool starts another thread.
  */
 export class RenderPool {
   private pool: Piscina | undefined;

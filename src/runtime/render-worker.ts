@@ -14,6 +14,9 @@ export interface RenderTask {
   readonly params: SuperimposeParams;
   readonly limits: PixelLimits;
   readonly names: SettingNames | undefined;
+  /** The engine's own bound, beside the pool's: it stops libvips between tiles, which terminating the thread does not. */
+  readonly timeoutMs: number;
+  readonly svg: 'on' | 'off';
 }
 
 /** What a render thread answers: its output, or the refusal as the catalogue has it, or a bug. */
@@ -24,7 +27,7 @@ export type RenderOutcome =
 
 export default async function renderTask(task: RenderTask): Promise<RenderOutcome> {
   try {
-    const result = await renderSuperimpose(task.params, { allowFiles: false, limits: task.limits, names: task.names });
+    const result = await renderSuperimpose(task.params, { allowFiles: false, limits: task.limits, names: task.names, timeoutMs: task.timeoutMs, svg: task.svg });
     return { kind: 'rendered', result };
   } catch (error) {
     if (error instanceof SuperimposeError) return { kind: 'refused', code: error.code, message: error.message, field: error.field, status: error.status };

@@ -3,12 +3,15 @@ import type { ImageSource } from '../contract/parameters.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import { decodeImage, decodeRgba, encodeImage, type DecodeOptions, type EncodeOptions, type OutputFormat } from '../engine/codec.js';
 import { compose, type ComposeOptions } from '../engine/compose.js';
+import { deadlineAfter } from '../engine/deadline.js';
 import type { PixelLimit } from '../engine/limits.js';
 import type { Raster } from '../engine/raster.js';
 import type { DecodedImageCache, ImageField } from './decoded-cache.js';
 import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './limits.js';
+import { wordRenderTimeout } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource, type UrlLoader } from './sources.js';
+import { checkSvgInput } from './svg-policy.js';
 
 export interface RenderOptions {
   readonly limits?: Partial<PixelLimits>;
@@ -22,6 +25,10 @@ export interface RenderOptions {
   readonly signal?: AbortSignal;
   /** How refusals name the limits. */
   readonly names?: SettingNames;
+  /** Wall-clock bound on the render, from the call to its encoded output (default: none). */
+  readonly timeoutMs?: number | undefined;
+  /** Whether SVG inputs are taken (default 'on', within the SVG policy of svg-policy.ts). */
+  readonly svg?: 'on' | 'off';
 }
 
 export interface SuperimposeResult {
@@ -75,16 +82,24 @@ export async function renderSuperimpose(params: SuperimposeParams, options: Rend
   try {
     return await renderPlan(planSuperimpose(params), options);
   } catch (error) {
-    throw fromEngine(error);
+    const refusal = fromEngine(error);
+    throw options.timeoutMs === undefined ? refusal : wordRenderTimeout(refusal, options.timeoutMs, options.names);
   }
 }
 
 async function renderPlan(plan: SuperimposePlan, options: RenderOptions): Promise<SuperimposeResult> {
   const limits = { ...DEFAULT_PIXEL_LIMITS, ...options.limits };
+  const deadline = options.timeoutMs === undefined ? undefined : deadlineAfter(options.timeoutMs);
+  const svg = { svg: options.svg ?? 'on', names: options.names } as const;
   // With a cache, a load may serve other renders, so no load stops with this render's signal.
   const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl, signal: options.cache ? undefined : options.signal };
   const decode = <R extends Raster>(field: ImageField, source: ImageSource, decoder: (bytes: Buffer, options: DecodeOptions) => Promise<R>) => {
-    const fresh = () => loadImageSource(source, field, sourceOptions).then((bytes) => decoder(bytes, { field, ...inputLimit(field, limits, options.names) }));
+    const limit = inputLimit(field, limits, options.names);
+    const fresh = () =>
+      loadImageSource(source, field, sourceOptions).then((bytes) => {
+        checkSvgInput(bytes, field, { ...svg, maxPixels: limit.maxPixels });
+        return decoder(bytes, { field, ...limit, deadline });
+      });
     // Strings (paths, URLs, base64) name a source worth caching.
     return options.cache && typeof source === 'string' ? (options.cache.get(field, source, fresh) as Promise<R>) : fresh();
   };
@@ -96,8 +111,8 @@ async function renderPlan(plan: SuperimposePlan, options: RenderOptions): Promis
   ]);
   throwIfCancelled(options.signal);
   const overlayLimit = { maxPixels: limits.maxOverlayPixels, limitName: settingName(options.names, 'maxOverlayPixels') };
-  const composed = compose({ base, overlay, mask }, plan.compose, overlayLimit);
+  const composed = compose({ base, overlay, mask }, { ...plan.compose, deadline }, overlayLimit);
   throwIfCancelled(options.signal);
-  const data = await encodeImage(composed, plan.encode);
+  const data = await encodeImage(composed, { ...plan.encode, deadline });
   return { data, info: { width: composed.width, height: composed.height, format: plan.encode.format } };
 }

@@ -9,8 +9,10 @@ import type { PixelLimits } from './limits.js';
 import { estimateRenderBytes, type InputHeaders } from './memory.js';
 import { inputLimit, type SuperimposeResult } from './render.js';
 import { RenderPool } from './render-pool.js';
+import { renderTimeoutError } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource, type UrlLoader } from './sources.js';
+import { checkSvgInput } from './svg-policy.js';
 import { createUrlLoader, type UrlFetchOptions } from './url-fetch.js';
 
 /** A validated request rendered as a service renders it; `queued: 'always'` is for accepted work, which never gets a 429. */
@@ -63,21 +65,21 @@ export function createRenderer(options: RendererOptions): ServiceRenderer {
   const fetches = new RenderLimiter({ concurrency: options.fetchConcurrency, queueLimit: options.queueLimit, what: 'URL fetches', names });
   const fetchUrl = createUrlLoader({ ...options.fetch, names });
   const pool = new RenderPool(options.concurrency);
-  const timedOut = () =>
-    new SuperimposeError('render_timeout', `The render took longer than ${options.timeoutMs} ms (${settingName(names, 'renderTimeoutMs')}): retry later, or with smaller images`);
+  const timedOut = () => renderTimeoutError(options.timeoutMs, names);
 
   const render: Renderer = async (params, { signal, queued } = {}) => {
     const admission: RunOptions = { signal, queued };
     const loadUrl: UrlLoader = (url, field, urlSignal) => fetches.run(() => fetchUrl(url, field, urlSignal), { ...admission, signal: urlSignal });
     const images = await loadImages(params, { loadUrl, signal });
-    const weight = estimateRenderBytes(params, await readHeaders(images, limits, names).catch((error: unknown) => Promise.reject(fromEngine(error))));
+    const headers = await readHeaders(images, { limits, names, svg: options.svg }).catch((error: unknown) => Promise.reject(fromEngine(error)));
+    const weight = estimateRenderBytes(params, headers);
     if (weight > options.memoryBudgetBytes) {
       throw new SuperimposeError(
         'too_large',
         `Expected a render that needs at most ${Math.round(options.memoryBudgetBytes / MB)} MB (${settingName(names, 'memoryBudgetMb')}) but this one needs about ${Math.ceil(weight / MB)} MB: use smaller images`,
       );
     }
-    const task = { params: { ...params, ...images }, limits, names };
+    const task = { params: { ...params, ...images }, limits, names, timeoutMs: options.timeoutMs, svg: options.svg };
     return limiter.run(() => pool.run(task, { signal, timeoutMs: options.timeoutMs, timedOut }), { ...admission, weight });
   };
   return { render, limiter, fetches, start: () => pool.start(), close: () => pool.close() };
@@ -94,9 +96,14 @@ async function loadImages(params: SuperimposeParams, options: { loadUrl: UrlLoad
   return { base_image, overlay_image, mask };
 }
 
-/** Every input's size from its header, each checked against its pixel limit before any is decoded. */
-async function readHeaders(images: LoadedImages, limits: PixelLimits, names: SettingNames | undefined): Promise<InputHeaders> {
-  const probe = (field: ImageField, bytes: Buffer | undefined) => (bytes ? probeImage(bytes, field, inputLimit(field, limits, names)) : undefined);
+/** Every input's size from its header, each checked against its pixel limit (and an SVG against the SVG policy) before any is decoded. */
+async function readHeaders(images: LoadedImages, options: { limits: PixelLimits; names: SettingNames | undefined; svg: 'on' | 'off' }): Promise<InputHeaders> {
+  const probe = (field: ImageField, bytes: Buffer | undefined) => {
+    if (!bytes) return undefined;
+    const limit = inputLimit(field, options.limits, options.names);
+    checkSvgInput(bytes, field, { svg: options.svg, names: options.names, maxPixels: limit.maxPixels });
+    return probeImage(bytes, field, limit);
+  };
   const [base, overlay, mask] = await Promise.all([probe('base_image', images.base_image), probe('overlay_image', images.overlay_image), probe('mask', images.mask)]);
   const encodedBytes = images.base_image.length + images.overlay_image.length + (images.mask?.length ?? 0);
   return { base, overlay, mask, encodedBytes };

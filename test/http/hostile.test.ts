@@ -31,6 +31,7 @@ const app = buildApp(
     SUPERIMPOSE_FETCH_MAX_BYTES: String(10 * 1024 * 1024),
     SUPERIMPOSE_MAX_BODY_BYTES: String(20 * 1024 * 1024),
     SUPERIMPOSE_REQUEST_TIMEOUT_MS: '1500',
+    SUPERIMPOSE_SVG: 'on',
   }),
 );
 let url = '';
@@ -92,7 +93,9 @@ const cases: Case[] = [
   ['animated GIF: first frame', async () => post({ overlay_image: b64(await animated('gif')), image_format: 'png' }), 200],
   ['animated WebP: first frame', async () => post({ overlay_image: b64(await animated('webp')), image_format: 'png' }), 200],
   ['AVIF overlay', async () => post({ overlay_image: b64(await sharp({ create: { width: 8, height: 8, channels: 3, background: 'green' } }).avif().toBuffer()) }), 200],
-  ['SVG naming file:///etc/passwd', () => post({ overlay_image: b64(svg('<image xlink:href="file:///etc/passwd" width="64" height="64"/>')), image_format: 'png' }), 200],
+  ['SVG naming file:///etc/passwd', () => post({ overlay_image: b64(svg('<image xlink:href="file:///etc/passwd" width="64" height="64"/>')), image_format: 'png' }), 400, /overlay_image/],
+  ['SVG blur filter on a 7000x7000 canvas', () => post({ overlay_image: b64(svg('<filter id="f"><feGaussianBlur stdDeviation="900"/></filter><rect width="7000" height="7000" filter="url(#f)"/>', 'width="7000" height="7000"')) }), 400, /filter/i],
+  ['SVG of nested <use>', () => post({ overlay_image: b64(svg(`<g id="a0"><rect width="1" height="1"/></g>${Array.from({ length: 12 }, (_, i) => `<g id="a${i + 1}"><use href="#a${i}"/><use href="#a${i}"/><use href="#a${i}"/><use href="#a${i}"/></g>`).join('')}`)) }), 413, /overlay_image/],
   ['SVG of 100000x100000', () => post({ overlay_image: b64(svg('<rect width="1" height="1"/>', 'width="100000" height="100000"')) }), 413, /overlay_image/],
   ['SVG entity expansion', () => post({ overlay_image: b64(Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]><svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><text>&g;</text></svg>')) }), 400],
   ['fully transparent overlay', async () => post({ overlay_image: b64(await solid(50, 50, { r: 0, g: 0, b: 0, alpha: 0 }, 4)), image_format: 'png' }), 200],
@@ -136,8 +139,16 @@ describe('hostile inputs', () => {
   it('never lets an SVG reach the network', async () => {
     hits = 0;
     const answer = await post({ overlay_image: b64(svg(`<image xlink:href="${upstream.url}/from-svg.png" width="64" height="64"/>`)), image_format: 'png' });
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(400);
     expect(hits).toBe(0);
+  });
+
+  it('takes no SVG at all unless SUPERIMPOSE_SVG is on', async () => {
+    const strict = buildApp(testConfig());
+    const res = await strict.inject({ method: 'POST', url: '/v1/superimpose', payload: { base_image: base, overlay_image: b64(svg('<rect width="9" height="9"/>')) } });
+    await strict.close();
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'Expected a jpeg, png, webp, gif, tiff or avif image for overlay_image but received SVG, which this server does not take (SUPERIMPOSE_SVG is off)' });
   });
 
   it('times out a slow upload with its connection closed', async () => {

@@ -74,4 +74,22 @@ describe('superimpose()', () => {
     ).rejects.toMatchObject({ status: 413 });
     expect(performance.now() - started).toBeLessThan(5000);
   });
+
+  it('stops at timeoutMs with a render_timeout naming the option', async () => {
+    const base = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#468' } }).png().toBuffer();
+    const overlay = await sharp({ create: { width: 3000, height: 3000, channels: 4, background: '#f008' } }).png().toBuffer();
+    await expect(superimpose({ base_image: base, overlay_image: overlay, overlay_resize: 'None', rotation: 33 }, { timeoutMs: 5 })).rejects.toMatchObject({
+      code: 'render_timeout',
+      message: 'The render took longer than 5 ms (timeoutMs): retry later, or with smaller images',
+    });
+  });
+
+  it('takes SVG within the SVG policy, and none when svg is off', async () => {
+    const logo = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><rect width="2" height="2" fill="red"/></svg>');
+    const out = await pixels((await superimpose({ base_image: await white(), overlay_image: logo, image_format: 'png' })).data);
+    expect([...out.data.subarray(0, 3)]).toEqual([255, 0, 0]);
+    const blurred = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><filter id="f"><feGaussianBlur stdDeviation="9"/></filter><rect width="2" height="2" filter="url(#f)"/></svg>');
+    await expect(superimpose({ base_image: await white(), overlay_image: blurred })).rejects.toMatchObject({ code: 'unsupported_input', field: 'overlay_image' });
+    await expect(superimpose({ base_image: await white(), overlay_image: logo }, { svg: 'off' })).rejects.toMatchObject({ code: 'unsupported_input', message: expect.stringContaining('(svg is off)') });
+  });
 });
