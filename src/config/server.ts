@@ -27,8 +27,8 @@ const environmentSchema = z.object({
   SUPERIMPOSE_FETCH_TIMEOUT_MS: positiveInt(10_000),
   SUPERIMPOSE_FETCH_MAX_BYTES: positiveInt(50 * 1024 * 1024),
   SUPERIMPOSE_MAX_BODY_BYTES: positiveInt(100 * 1024 * 1024),
-  SUPERIMPOSE_BODIES_IN_FLIGHT: positiveInt(32),
-  SUPERIMPOSE_BODY_BYTES_IN_FLIGHT: positiveInt(256 * 1024 * 1024),
+  SUPERIMPOSE_BODIES_IN_FLIGHT: positiveInt(64),
+  SUPERIMPOSE_BODY_BYTES_IN_FLIGHT: positiveInt(128 * 1024 * 1024),
   SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS: positiveInt(10_000),
   SUPERIMPOSE_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(16 * 1024),
   SUPERIMPOSE_RESULT_TTL_SECONDS: z.coerce.number().positive().default(3600),
@@ -105,9 +105,9 @@ export interface PublicUrlPolicy {
 
 /** How request bodies are read, so that many or slow uploads cannot hold the server's memory. */
 export interface BodyReadingPolicy {
-  /** Bodies being read at once; past it a new one is refused with 503 before it is read. */
+  /** Requests with bodies in hand at once, from their headers to their answers; past it a new one is refused with 503 before it is read. */
   readonly maxInFlight: number;
-  /** Bytes of bodies being read at once (declared lengths reserved up front, chunked ones counted as they come). */
+  /** Bytes of those bodies (declared lengths reserved up front, chunked ones counted as they come). */
   readonly maxBytesInFlight: number;
   /** Longest pause between two pieces of a body before 408. */
   readonly idleTimeoutMs: number;

@@ -6,7 +6,7 @@ import { settingName } from '../runtime/settings.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Request bodies being read now, and their bytes: declared lengths as reserved, chunked bodies as received. */
+    /** Requests with bodies in hand now (from their headers to their answers), and their bytes: declared lengths as reserved, chunked bodies as received. */
     readonly bodiesInFlight: { readonly bodies: number; readonly bytes: number };
   }
 }
@@ -29,7 +29,8 @@ interface Reading {
 }
 
 /**
- * Bounds the request bodies being read at once, in count and bytes, and cuts
+ * Bounds the request bodies in hand at once, from their headers to their
+ * answers, in count and bytes, and cuts
  * uploads that stall or trickle, so that many or slow clients cannot hold the
  * server's memory. Refusals come before the body is read (503 with
  * Retry-After) and close the connection, so the rest of the body is not read
@@ -85,14 +86,14 @@ export function guardBodies(app: FastifyInstance, config: Pick<ServerConfig, 'bo
             held += chunk.length;
             bytes += chunk.length;
             if (bytes > maxBytesInFlight) {
-              return stop(busy(reply, `Request bodies being read passed ${maxBytesInFlight} bytes (${settingName(names, 'bodyBytesInFlight')})`));
+              return stop(busy(reply, `Request bodies in hand passed ${maxBytesInFlight} bytes (${settingName(names, 'bodyBytesInFlight')})`));
             }
           }
           callback(null, chunk);
         },
         flush(callback: TransformCallback) {
-          // Read in full: no more pauses to time. The bytes stay counted while the
-          // parser copies them (joined, decoded, parsed), until preValidation.
+          // Read in full: no more pauses to time. The bytes stay counted while the request
+          // is handled (its body joined, decoded, parsed, rendered), until its answer.
           complete = true;
           clearInterval(timer);
           callback();
@@ -149,17 +150,18 @@ export function guardBodies(app: FastifyInstance, config: Pick<ServerConfig, 'bo
     }
     if (declared > maxBytesInFlight) {
       closing(reply);
-      return done(new SuperimposeError('too_large', `Request body of ${declared} bytes is larger than the bytes of bodies read at once (${maxBytesInFlight}, ${settingName(names, 'bodyBytesInFlight')})`));
+      return done(new SuperimposeError('too_large', `Request body of ${declared} bytes is larger than the bytes of bodies held at once (${maxBytesInFlight}, ${settingName(names, 'bodyBytesInFlight')})`));
     }
     if (bodies >= maxInFlight) {
-      return done(busy(reply, `Too many request bodies being read (${maxInFlight}, ${settingName(names, 'bodiesInFlight')})`));
+      return done(busy(reply, `Too many requests with bodies in hand (${maxInFlight}, ${settingName(names, 'bodiesInFlight')})`));
     }
     if (bytes + declared > maxBytesInFlight) {
-      return done(busy(reply, `Request bodies being read hold ${bytes} of ${maxBytesInFlight} bytes (${settingName(names, 'bodyBytesInFlight')}), too many for ${declared} more`));
+      return done(busy(reply, `Request bodies in hand hold ${bytes} of ${maxBytesInFlight} bytes (${settingName(names, 'bodyBytesInFlight')}), too many for ${declared} more`));
     }
     const reading = admit(declared, chunked);
     readings.set(request, reading);
-    // The response's close covers a body never read (refused by a later hook, or no route) and a client gone away.
+    // A body is held until its answer has gone, or its client: the copies made of it (the
+    // JSON text, the parsed request, the decoded images) live that long.
     reply.raw.once('close', reading.release);
     done();
   });
@@ -167,11 +169,6 @@ export function guardBodies(app: FastifyInstance, config: Pick<ServerConfig, 'bo
   app.addHook('preParsing', (request, reply, payload, done) => {
     const reading = readings.get(request);
     done(null, reading ? reading.meter(payload, reply) : payload);
-  });
-
-  app.addHook('preValidation', (request, _reply, done) => {
-    readings.get(request)?.release();
-    done();
   });
 
   // An answer sent while the body is still coming (a chunked body over the limit, a body of the wrong type):

@@ -84,10 +84,10 @@ interface Case {
 }
 
 const cases: Case[] = [
-  // 90 MiB twice fits in the default 256 MiB, three times does not: two bodies are read, parsed and rendered, no more.
+  // 90 MiB fits once in the default 128 MiB, twice does not: one body is read, parsed and answered at a time.
   { framing: 'content-length', refused: CONNECTIONS - 2, rssGrowth: 400 * MiB },
-  // Chunked bodies cannot be turned away before they are read, and a body read in full leaves the count once
-  // parsed, while its render still holds it: more bodies get through, so more memory, though far from unbounded.
+  // Chunked bodies cannot be turned away before they are read: each takes its part of the bound as it comes,
+  // and those refused midway have been partly read, so more memory passes through, though far from unbounded.
   { framing: 'chunked', refused: CONNECTIONS / 2, rssGrowth: 1024 * MiB },
 ];
 

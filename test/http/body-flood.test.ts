@@ -157,7 +157,7 @@ const cases: Case[] = [
       return upload(flood, { contentLength: 1000 }).answer;
     },
     status: 503,
-    message: /Too many request bodies being read \(2, SUPERIMPOSE_BODIES_IN_FLIGHT\): retry later/,
+    message: /Too many requests with bodies in hand \(2, SUPERIMPOSE_BODIES_IN_FLIGHT\): retry later/,
     also: refusedUnread,
   },
   {
