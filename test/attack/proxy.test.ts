@@ -54,7 +54,7 @@ describe('an upstream answering 200 MB to a v2 submit', () => {
   it.each([
     ['with no Content-Length', 'flood', /larger than 67108864 bytes.*SEGMIND_MAX_RESPONSE_BYTES/],
     ['declaring it', 'declared', /declares 209715200 bytes, more than the 67108864.*SEGMIND_MAX_RESPONSE_BYTES/],
-  ])('%s is refused with 502 while resident memory grows by less than 100 MB', async (label, prompt, message) => {
+  ])('%s is refused with 502 while resident memory grows by less than twice the 64 MiB bound', async (label, prompt, message) => {
     // A first exchange loads and compiles what every one uses: not the flood's cost.
     const warm = await app.inject({ method: 'POST', url: '/v2/bg-replace', headers: { 'content-type': 'application/json' }, payload: submission.replace('"p"', '"small"') });
     expect(warm.statusCode).toBe(200);
@@ -71,8 +71,9 @@ describe('an upstream answering 200 MB to a v2 submit', () => {
     console.log(`200 MB upstream answer ${label}: ${res.statusCode} in ${Math.round(ms)} ms; RSS before ${(before / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB (+${((peak - before) / MB).toFixed(1)}), after ${(after / MB).toFixed(1)} MB (+${((after - before) / MB).toFixed(1)})`);
     expect(res.statusCode).toBe(502);
     expect(res.json<{ error: string }>().error).toMatch(message);
-    expect(after - before).toBeLessThan(100 * MB);
-    expect(peak - before).toBeLessThan(100 * MB);
+    // Up to the bound is held before it is passed; the rest is the stream's own buffering.
+    expect(after - before).toBeLessThan(128 * MB);
+    expect(peak - before).toBeLessThan(128 * MB);
   });
 });
 
