@@ -2,8 +2,9 @@ import sharp, { type Sharp } from 'sharp';
 import { cmykToRgb, highBytes, isTiff, jpegComponents } from './cmyk.js';
 import { checkDeadline, isLibvipsTimeout, sharpTimeout, timeoutError, type Deadline } from './deadline.js';
 import { ImageError } from './errors.js';
-import { limitLabel, type PixelLimit } from './limits.js';
+import type { PixelLimit } from './limits.js';
 import { decodePng } from './png.js';
+import { tooLargeError } from './probe.js';
 import type { Raster, Rgba } from './raster.js';
 
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp'] as const;
@@ -99,7 +100,7 @@ const ushortSamples = (data: Buffer): Uint16Array =>
 const HEVC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
 
 async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown): Promise<ImageError> {
-  const { field, maxPixels } = options;
+  const { field } = options;
   if (isLibvipsTimeout(cause)) return timeoutError(`decoding ${field}`, field);
   const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\s+/g, ' ').trim();
   if (input.toString('latin1', 4, 8) === 'ftyp' && HEVC_BRANDS.has(input.toString('latin1', 8, 12))) {
@@ -108,7 +109,7 @@ async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown
   if (/pixel limit/i.test(detail)) {
     // Only now read the size, from the header alone, to name it.
     const { width = 0, height = 0 } = await sharp(input, { limitInputPixels: false, pages: 1, autoOrient: true }).metadata().catch(() => ({ width: 0, height: 0 }));
-    return new ImageError('too_large', `Expected an image of at most ${maxPixels} pixels${limitLabel(options)} for ${field} but received ${width}x${height} = ${width * height} pixels`, field, cause);
+    return tooLargeError({ width, height }, options, field, cause);
   }
   return new ImageError('invalid_image', `Expected a decodable jpeg, png, webp, gif, tiff, avif, heif or svg image for ${field} but it could not be decoded: ${detail}`, field, cause);
 }

@@ -1,4 +1,4 @@
-import { declarations, propertyEffect, stripComments, type Effect, type Ref, type Refuse, type SvgDocument, type SvgElement } from './svg-scan.js';
+import { declarations, propertyEffect, stripComments, type Effect, type Ref, type Refuse, type SvgDocument } from './svg-scan.js';
 
 /**
  * What drawing a scanned SVG costs librsvg, bounded: the elements it draws once
