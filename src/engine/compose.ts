@@ -46,19 +46,32 @@ function checkOverlayPixels(size: Size, limit: PixelLimit, stage: string): void 
   }
 }
 
+/** What sizes the overlay: the parameters of steps 1 and 5. */
+export type OverlaySizing = Pick<ComposeOptions, 'overlayResize' | 'rescaleFactor' | 'width' | 'height' | 'rotation'>;
+
+/**
+ * Steps 1 and 5 in sizes alone: the overlay's resized size and its turned
+ * canvas, each held to `limit`. Sizes are all it needs, so a service checks it
+ * from the headers, before decoding anything.
+ */
+export function overlaySizes(overlay: Size, base: Size, sizing: OverlaySizing, limit: PixelLimit): { readonly target: Size; readonly canvas: Size } {
+  const target = overlayTargetSize(overlay, base, {
+    mode: sizing.overlayResize,
+    rescaleFactor: sizing.rescaleFactor,
+    requested: { width: sizing.width, height: sizing.height },
+  });
+  checkOverlayPixels(target, limit, 'after resizing');
+  const canvas = rotatedSize(target, sizing.rotation);
+  checkOverlayPixels(canvas, limit, 'after rotation');
+  return { target, canvas };
+}
+
 /** Steps 1–7 of the SPEC pipeline on decoded rasters; returns the base, composited. */
 export function compose(inputs: ComposeInputs, options: ComposeOptions, overlayLimit: PixelLimit): Raster {
   const { base, mask } = inputs;
   const checkTime = (step: string) => checkDeadline(options.deadline, step);
   checkTime('composing');
-  const target = overlayTargetSize(inputs.overlay, base, {
-    mode: options.overlayResize,
-    rescaleFactor: options.rescaleFactor,
-    requested: { width: options.width, height: options.height },
-  });
-  const canvas = rotatedSize(target, options.rotation);
-  checkOverlayPixels(target, overlayLimit, 'after resizing');
-  checkOverlayPixels(canvas, overlayLimit, 'after rotation');
+  const { target, canvas } = overlaySizes(inputs.overlay, base, options, overlayLimit);
 
   // Only the part that lands on the base is resampled, masked, turned and blended;
   // an overlay wholly outside leaves the base as it is.

@@ -5,24 +5,39 @@ import type { Size } from './raster.js';
 
 const PNG_SIGNATURE = '\x89PNG\r\n\x1a\n';
 
-/** A PNG's size from its IHDR, which the format requires first: no library call for the commonest input. */
+const IHDR = 0x49484452;
+const IDAT = 0x49444154;
+const EXIF = 0x65584966; // "eXIf": an orientation the decoder applies
+
+/**
+ * A PNG's size from its IHDR, which the format requires first: no library
+ * call for the commonest input. Undefined for a PNG with an eXIf chunk before
+ * its pixels, whose orientation may swap the sides: libvips reads that one.
+ */
 function pngSize(input: Uint8Array): Size | undefined {
-  if (input.length < 24 || Buffer.from(input.buffer, input.byteOffset, 16).toString('latin1', 0, 8) !== PNG_SIGNATURE) return undefined;
-  const view = new DataView(input.buffer, input.byteOffset, 24);
-  if (view.getUint32(12) !== 0x49484452) return undefined; // "IHDR"
+  if (input.length < 24 || Buffer.from(input.buffer, input.byteOffset, 8).toString('latin1') !== PNG_SIGNATURE) return undefined;
+  const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  if (view.getUint32(12) !== IHDR) return undefined;
+  for (let at = 8; at + 8 <= input.length; at += 12 + view.getUint32(at)) {
+    const type = view.getUint32(at + 4);
+    if (type === EXIF) return undefined;
+    if (type === IDAT) break;
+  }
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 /**
- * An image's size from its header alone, nothing decoded, or undefined when
- * the header cannot be read (the decoder then says what is wrong).
+ * An image's size from its header alone, nothing decoded, as the decoder will
+ * give it, or undefined when the header cannot be read (the decoder then says
+ * what is wrong).
  */
 export async function readImageSize(input: Uint8Array): Promise<Size | undefined> {
   const png = pngSize(input);
   if (png) return png;
   try {
-    const header = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
-    return header.width && header.height ? { width: header.width, height: header.height } : undefined;
+    // The size the decoder gives: EXIF orientation applied.
+    const { width, height } = (await sharp(input, { limitInputPixels: false, pages: 1 }).metadata()).autoOrient;
+    return width && height ? { width, height } : undefined;
   } catch {
     return undefined;
   }

@@ -65,10 +65,11 @@ export class RenderPool {
     await Promise.all(Array.from({ length: this.threads }, () => pool.run(undefined, { name: 'ready' })));
   }
 
+  /** Lets the renders running finish (each is bounded in time), then stops the threads. */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.destroy();
+    await pool?.close();
   }
 
   private threadPool(): Piscina {

@@ -43,7 +43,7 @@ export interface SuperimposePlan {
   readonly encode: EncodeOptions;
 }
 
-function planSuperimpose(params: SuperimposeParams): SuperimposePlan {
+export function planSuperimpose(params: SuperimposeParams): SuperimposePlan {
   return {
     images: { base_image: params.base_image, overlay_image: params.overlay_image, mask: params.mask },
     compose: {
@@ -64,6 +64,12 @@ function planSuperimpose(params: SuperimposeParams): SuperimposePlan {
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SuperimposeError('cancelled', 'The request was cancelled');
 }
+
+/** The bound the overlay answers to after resizing and again after rotation. */
+export const overlayLimit = (limits: PixelLimits, names: SettingNames | undefined): PixelLimit => ({
+  maxPixels: limits.maxOverlayPixels,
+  limitName: settingName(names, 'maxOverlayPixels'),
+});
 
 /** The bound each input answers to: the output has the base's size, so the base answers to the tighter of two. */
 export function inputLimit(field: ImageField, limits: PixelLimits, names: SettingNames | undefined): PixelLimit {
@@ -110,8 +116,7 @@ async function renderPlan(plan: SuperimposePlan, options: RenderOptions): Promis
     images.mask === undefined ? undefined : decode('mask', images.mask, decodeRgba),
   ]);
   throwIfCancelled(options.signal);
-  const overlayLimit = { maxPixels: limits.maxOverlayPixels, limitName: settingName(options.names, 'maxOverlayPixels') };
-  const composed = compose({ base, overlay, mask }, { ...plan.compose, deadline }, overlayLimit);
+  const composed = compose({ base, overlay, mask }, { ...plan.compose, deadline }, overlayLimit(limits, options.names));
   throwIfCancelled(options.signal);
   const data = await encodeImage(composed, { ...plan.encode, deadline });
   return { data, info: { width: composed.width, height: composed.height, format: plan.encode.format } };

@@ -2,12 +2,13 @@ import sharp from 'sharp';
 import { fromEngine, SuperimposeError } from '../contract/errors.js';
 import type { ImageSource } from '../contract/parameters.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
+import { overlaySizes } from '../engine/compose.js';
 import { probeImage } from '../engine/probe.js';
 import type { ImageField } from './decoded-cache.js';
 import { RenderLimiter, type RunOptions } from './limiter.js';
 import type { PixelLimits } from './limits.js';
 import { estimateRenderBytes, type InputHeaders } from './memory.js';
-import { inputLimit, type SuperimposeResult } from './render.js';
+import { inputLimit, overlayLimit, planSuperimpose, type SuperimposeResult } from './render.js';
 import { RenderPool } from './render-pool.js';
 import { renderTimeoutError } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
@@ -71,8 +72,7 @@ export function createRenderer(options: RendererOptions): ServiceRenderer {
     const admission: RunOptions = { signal, queued };
     const loadUrl: UrlLoader = (url, field, urlSignal) => fetches.run(() => fetchUrl(url, field, urlSignal), { ...admission, signal: urlSignal });
     const images = await loadImages(params, { loadUrl, signal });
-    const headers = await readHeaders(images, { limits, names, svg: options.svg }).catch((error: unknown) => Promise.reject(fromEngine(error)));
-    const weight = estimateRenderBytes(params, headers);
+    const weight = await admissionWeight(params, images, { limits, names, svg: options.svg }).catch((error: unknown) => Promise.reject(fromEngine(error)));
     if (weight > options.memoryBudgetBytes) {
       throw new SuperimposeError(
         'too_large',
@@ -96,8 +96,26 @@ async function loadImages(params: SuperimposeParams, options: { loadUrl: UrlLoad
   return { base_image, overlay_image, mask };
 }
 
+interface HeaderChecks {
+  readonly limits: PixelLimits;
+  readonly names: SettingNames | undefined;
+  readonly svg: 'on' | 'off';
+}
+
+/**
+ * The render's estimated peak memory, from the headers alone; on the way, what
+ * the render would refuse for its sizes is refused now, before any decode:
+ * an input over its pixel limit, an overlay too large once resized or turned.
+ */
+async function admissionWeight(params: SuperimposeParams, images: LoadedImages, checks: HeaderChecks): Promise<number> {
+  const headers = await readHeaders(images, checks);
+  const { base, overlay } = headers;
+  const canvas = base && overlay ? overlaySizes(overlay, base, planSuperimpose(params).compose, overlayLimit(checks.limits, checks.names)).canvas : undefined;
+  return estimateRenderBytes(headers, canvas);
+}
+
 /** Every input's size from its header, each checked against its pixel limit (and an SVG against the SVG policy) before any is decoded. */
-async function readHeaders(images: LoadedImages, options: { limits: PixelLimits; names: SettingNames | undefined; svg: 'on' | 'off' }): Promise<InputHeaders> {
+async function readHeaders(images: LoadedImages, options: HeaderChecks): Promise<InputHeaders> {
   const probe = (field: ImageField, bytes: Buffer | undefined) => {
     if (!bytes) return undefined;
     const limit = inputLimit(field, options.limits, options.names);

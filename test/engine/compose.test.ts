@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clipPlacement, compositeOver } from '../../src/engine/composite.js';
-import { compose, type ComposeOptions } from '../../src/engine/compose.js';
+import { compose, overlaySizes, type ComposeOptions } from '../../src/engine/compose.js';
 import { applyMaskAndOpacity, maskLuma, resizeBicubicPillow } from '../../src/engine/mask.js';
 import { cropRgba, rgba, type Raster } from '../../src/engine/raster.js';
 import { RESIZE_METHODS } from '../../src/engine/resample.js';
@@ -37,5 +37,27 @@ describe('compose', () => {
     const actual = compose({ base: { ...base, data: base.data.slice() }, overlay, mask }, options, { maxPixels: 25_000_000 });
     expect(firstDifference(actual.data, expected.data)).toBe(-1);
     expect(firstDifference(actual.data, base.data)).not.toBe(-1);
+  });
+});
+
+describe('overlaySizes', () => {
+  const sizing = { overlayResize: 'Resize by rescale_factor', rescaleFactor: 2, width: 0, height: 0, rotation: 0 } as const;
+  const base = { width: 1000, height: 1000 };
+
+  it.each([
+    { name: 'rescaled', sizing, target: { width: 200, height: 100 }, canvas: { width: 200, height: 100 } },
+    { name: 'turned a quarter', sizing: { ...sizing, rotation: 90 }, target: { width: 200, height: 100 }, canvas: { width: 100, height: 200 } },
+    { name: 'fit to the base', sizing: { ...sizing, overlayResize: 'Fit' }, target: { width: 1000, height: 500 }, canvas: { width: 1000, height: 500 } },
+  ] as const)('gives the $name overlay the sizes compose uses', ({ sizing: s, target, canvas }) => {
+    expect(overlaySizes({ width: 100, height: 50 }, base, s, { maxPixels: 1e9 })).toEqual({ target, canvas });
+  });
+
+  it.each([
+    { stage: 'after resizing', rotation: 0, field: 'overlay_resize', limit: 19_999 },
+    { stage: 'after rotation', rotation: 45, field: 'rotation', limit: 20_000 },
+  ])('refuses an overlay over the limit $stage, naming $field', ({ stage, rotation, field, limit }) => {
+    expect(() => overlaySizes({ width: 100, height: 50 }, base, { ...sizing, rotation }, { maxPixels: limit, limitName: 'L' })).toThrow(
+      expect.objectContaining({ code: 'too_large', field, message: expect.stringContaining(`at most ${limit} pixels (L) ${stage}`) }),
+    );
   });
 });

@@ -17,6 +17,11 @@ describe('readImageSize', () => {
     expect(await readImageSize(pngWithHeader(70_000, 70_000))).toEqual({ width: 70_000, height: 70_000 });
   });
 
+  it.each(['jpeg', 'png'] as const)('gives a %s the size the decoder gives it, EXIF orientation applied', async (format) => {
+    const turned = await sharp({ create: { width: 40, height: 10, channels: 3, background: '#123' } }).withMetadata({ orientation: 6 })[format]().toBuffer();
+    expect(await readImageSize(turned)).toEqual({ width: 10, height: 40 });
+  });
+
   it('gives undefined for bytes no header can be read from', async () => {
     expect(await readImageSize(Buffer.from('not an image at all'))).toBeUndefined();
   });

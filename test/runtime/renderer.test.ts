@@ -85,6 +85,14 @@ describe('createRenderer', () => {
     });
   });
 
+  it('refuses an overlay too large once resized from the headers, before anything is decoded', async () => {
+    const { render, limiter } = rendererWith({ limits: { ...DEFAULT_PIXEL_LIMITS, maxOverlayPixels: 10_000 } });
+    // Its header alone is intact: decoding it would fail.
+    const truncated = goldenBytes('swiss.png').subarray(0, 100);
+    await expect(render(request({ overlay_image: truncated, overlay_resize: 'Fit' }))).rejects.toMatchObject({ code: 'too_large', field: 'overlay_resize' });
+    expect(limiter.active + limiter.queued).toBe(0);
+  });
+
   it('passes the engine refusals made on the thread through with their code, field and message', async () => {
     const { render } = rendererWith();
     await expect(render(request({ overlay_resize: 'Resize by rescale_factor', rescale_factor: 0.0001 }))).rejects.toMatchObject({ code: 'invalid_parameter', status: 400, field: 'rescale_factor' });
