@@ -14,7 +14,7 @@ const EXIF = 0x65584966; // "eXIf": an orientation the decoder applies
  * call for the commonest input. Undefined for a PNG with an eXIf chunk before
  * its pixels, whose orientation may swap the sides: libvips reads that one.
  */
-function pngSize(input: Uint8Array): Size | undefined {
+function pngHeader(input: Uint8Array): ImageHeader | undefined {
   if (input.length < 24 || Buffer.from(input.buffer, input.byteOffset, 8).toString('latin1') !== PNG_SIGNATURE) return undefined;
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   if (view.getUint32(12) !== IHDR) return undefined;
@@ -23,21 +23,22 @@ function pngSize(input: Uint8Array): Size | undefined {
     if (type === EXIF) return undefined;
     if (type === IDAT) break;
   }
-  return { width: view.getUint32(16), height: view.getUint32(20) };
+  return { width: view.getUint32(16), height: view.getUint32(20), format: 'png' };
 }
 
-/**
- * An image's size from its header alone, nothing decoded, as the decoder will
- * give it, or undefined when the header cannot be read (the decoder then says
- * what is wrong).
- */
-export async function readImageSize(input: Uint8Array): Promise<Size | undefined> {
-  const png = pngSize(input);
+/** What a header says: the size the decoder will give (EXIF orientation applied), and the format, as libvips names it. */
+export interface ImageHeader extends Size {
+  readonly format: string;
+}
+
+/** An image's header alone, nothing decoded, or undefined when it cannot be read (the decoder then says what is wrong). */
+export async function readImageHeader(input: Uint8Array): Promise<ImageHeader | undefined> {
+  const png = pngHeader(input);
   if (png) return png;
   try {
-    // The size the decoder gives: EXIF orientation applied.
-    const { width, height } = (await sharp(input, { limitInputPixels: false, pages: 1 }).metadata()).autoOrient;
-    return width && height ? { width, height } : undefined;
+    const header = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
+    const { width, height } = header.autoOrient;
+    return width && height ? { width, height, format: header.format } : undefined;
   } catch {
     return undefined;
   }
@@ -50,8 +51,8 @@ export function tooLargeError(size: Size, limit: PixelLimit, field: string, caus
 }
 
 /** Refuses, from its header, an image over `limit`: before any of its pixels are decoded. */
-export async function probeImage(input: Uint8Array, field: string, limit: PixelLimit): Promise<Size | undefined> {
-  const size = await readImageSize(input);
-  if (size && size.width * size.height > limit.maxPixels) throw tooLargeError(size, limit, field);
-  return size;
+export async function probeImage(input: Uint8Array, field: string, limit: PixelLimit): Promise<ImageHeader | undefined> {
+  const header = await readImageHeader(input);
+  if (header && header.width * header.height > limit.maxPixels) throw tooLargeError(header, limit, field);
+  return header;
 }

@@ -1,15 +1,27 @@
+import type { ImageHeader } from '../engine/probe.js';
 import type { Size } from '../engine/raster.js';
 
 /** What the headers of a request's inputs say, before anything is decoded. */
 export interface InputHeaders {
-  readonly base: Size | undefined;
-  readonly overlay: Size | undefined;
-  readonly mask: Size | undefined;
+  readonly base: ImageHeader | undefined;
+  readonly overlay: ImageHeader | undefined;
+  readonly mask: ImageHeader | undefined;
   /** Encoded bytes of all inputs together, held for the whole render. */
   readonly encodedBytes: number;
 }
 
+/**
+ * Bytes a pixel that a format's decoder holds beside the decoded raster while
+ * it works, as measured on 49-megapixel images (bench/RESULTS.md): libheif
+ * keeps whole frames of its own for AVIF and HEIF; libwebp and GIF's palette
+ * expansion a plane or so; JPEG, PNG and TIFF stream their rows.
+ */
+export const DECODER_SCRATCH_BYTES_PER_PIXEL: Readonly<Record<string, number>> = { heif: 12, webp: 2, gif: 2 };
+
 const area = (size: Size | undefined): number => (size ? size.width * size.height : 0);
+
+/** What decoding an input costs beyond its raster. */
+const scratch = (header: ImageHeader | undefined): number => area(header) * (DECODER_SCRATCH_BYTES_PER_PIXEL[header?.format ?? ''] ?? 0);
 
 /**
  * A render's peak memory, in bytes, from its inputs' headers and the overlay's
@@ -18,11 +30,13 @@ const area = (size: Size | undefined): number => (size ? size.width * size.heigh
  * handed to the encoder (2 copies); the overlay is decoded and premultiplied
  * (2); its resized, masked and turned steps are held at most at the size of the
  * base it lands on (3); a mask is decoded and reduced to a grey plane (5 bytes a
- * pixel) and resampled to the overlay (1). An input whose header could not be
- * read adds only its encoded bytes: its decoder refuses it before allocating.
+ * pixel) and resampled to the overlay (1); and each decoder holds its scratch.
+ * An input whose header could not be read adds only its encoded bytes: its
+ * decoder refuses it before allocating.
  */
 export function estimateRenderBytes(headers: InputHeaders, canvas: Size | undefined): number {
   const { base, overlay, mask } = headers;
   const placed = Math.min(area(canvas), area(base));
-  return headers.encodedBytes + area(base) * 4 * 2 + area(overlay) * 4 * 2 + area(mask) * 5 + placed * 4 * 3 + (mask ? placed : 0);
+  const rasters = area(base) * 4 * 2 + area(overlay) * 4 * 2 + area(mask) * 5 + placed * 4 * 3 + (mask ? placed : 0);
+  return headers.encodedBytes + rasters + scratch(base) + scratch(overlay) + scratch(mask);
 }

@@ -3,6 +3,8 @@
  * are already bytes, renders it with the engine, and answers in plain data,
  * since a thrown error loses its class and fields on the way back.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { SuperimposeError } from '../contract/errors.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import type { PixelLimits } from './limits.js';
@@ -25,9 +27,26 @@ export type RenderOutcome =
   | { readonly kind: 'refused'; readonly code: SuperimposeError['code']; readonly message: string; readonly field: string | undefined; readonly status: number }
   | { readonly kind: 'failed'; readonly message: string; readonly stack: string | undefined };
 
+/** Outputs of this many pixels or more mean rasters of hundreds of megabytes, given back at once. */
+const LARGE_RENDER_PIXELS = 16_000_000;
+
+/**
+ * A large render's rasters are garbage once it has its output, but an idle
+ * thread allocates nothing, so V8 would collect them only at this thread's
+ * next render: meanwhile the limiter has let the next render in beside them.
+ * Collecting before answering gives the memory back first. The function is
+ * V8's own, exposed for this thread's context alone.
+ */
+function exposeCollector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+const collectGarbage = exposeCollector();
+
 export default async function renderTask(task: RenderTask): Promise<RenderOutcome> {
   try {
     const result = await renderSuperimpose(task.params, { allowFiles: false, limits: task.limits, names: task.names, timeoutMs: task.timeoutMs, svg: task.svg });
+    if (result.info.width * result.info.height >= LARGE_RENDER_PIXELS) collectGarbage();
     return { kind: 'rendered', result };
   } catch (error) {
     if (error instanceof SuperimposeError) return { kind: 'refused', code: error.code, message: error.message, field: error.field, status: error.status };

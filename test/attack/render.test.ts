@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
+import { pngChunk } from '../helpers/hostile.js';
 import { goldenBase64, stubServer, testConfig } from '../helpers/http.js';
 
 /**
@@ -19,6 +21,19 @@ async function listening(env: Record<string, string>) {
   const post = (body: object) => fetch(`${url}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { app, url, post };
 }
+
+/** A PNG declaring 1000x1000 RGB whose pixel data inflates to 256 MiB: 1000 times what the header promises. */
+function inflateBomb(): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(1000, 0);
+  header.writeUInt32BE(1000, 4);
+  header.writeUInt8(8, 8);
+  header.writeUInt8(2, 9);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(Buffer.alloc(256 * 2 ** 20), { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 
 /** Asks /health every 20 ms until stopped; returns each answer's latency. */
 function watchHealth(url: string) {
@@ -59,9 +74,42 @@ describe('attack: heavy renders', () => {
     const latencies = await stop();
     expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
     const worst = Math.max(...latencies);
-    console.log(`3 heavy renders took ${rendering.toFixed(0)} ms; /health answered ${latencies.length} times, worst ${worst.toFixed(1)} ms`);
+    const p95 = percentile(latencies, 95);
+    console.log(`3 heavy renders took ${rendering.toFixed(0)} ms; /health answered ${latencies.length} times, p95 ${p95.toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, worst ${worst.toFixed(1)} ms`);
     expect(latencies.length).toBeGreaterThan(5);
+    expect(p95).toBeLessThan(250);
     expect(worst).toBeLessThan(1000);
+  });
+
+  it('answers three 7000x7000 AVIF bases at once within the default memory budget', async () => {
+    const { app, post } = await listening({});
+    apps.push(app);
+    const avif = (await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#468' } }).avif({ effort: 0 }).toBuffer()).toString('base64');
+    const peak = watchRss();
+    const started = performance.now();
+    const answers = await Promise.all([1, 2, 3].map(() => post({ base_image: avif, overlay_image: overlay, image_format: 'jpeg' })));
+    const took = performance.now() - started;
+    const growth = peak();
+    console.log(`3 concurrent 7000x7000 AVIF bases: ${answers.map((res) => res.status).join(', ')} in ${took.toFixed(0)} ms; peak RSS growth ${growth.toFixed(0)} MiB`);
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 200]);
+    expect(took).toBeLessThan(30_000);
+    // One at a time fits the default budget: the decoder of one such AVIF holds about 850 MiB.
+    expect(growth).toBeLessThan(1000);
+  });
+
+  it('answers a PNG whose data inflates to a thousand times its header, with memory bounded', async () => {
+    const { app, post } = await listening({});
+    apps.push(app);
+    const bomb = inflateBomb().toString('base64');
+    const peak = watchRss();
+    const started = performance.now();
+    const res = await post({ base_image: bomb, overlay_image: overlay });
+    const took = performance.now() - started;
+    const growth = peak();
+    console.log(`inflate bomb (${(bomb.length / 1024).toFixed(0)} KiB of base64, 256 MiB inflated): ${res.status} in ${took.toFixed(0)} ms; peak RSS growth ${growth.toFixed(0)} MiB`);
+    expect(res.status).toBeLessThan(500);
+    expect(took).toBeLessThan(15_000);
+    expect(growth).toBeLessThan(300);
   });
 
   it('holds concurrent large images to the memory budget, refusing none', async () => {

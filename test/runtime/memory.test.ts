@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateRenderBytes } from '../../src/runtime/memory.js';
 
-const size = (width: number, height: number) => ({ width, height });
+const size = (width: number, height: number, format = 'png') => ({ width, height, format });
 
 describe('estimateRenderBytes', () => {
   it.each([
@@ -23,6 +23,12 @@ describe('estimateRenderBytes', () => {
       headers: { base: size(100, 50), overlay: size(10, 10), mask: size(30, 30), encodedBytes: 0 },
       canvas: size(10, 10),
       bytes: 5000 * 8 + 100 * 8 + 900 * 5 + 100 * 13,
+    },
+    {
+      name: 'an AVIF base adds what its decoder holds',
+      headers: { base: size(100, 50, 'heif'), overlay: size(10, 10, 'webp'), mask: undefined, encodedBytes: 0 },
+      canvas: size(10, 10),
+      bytes: 5000 * 8 + 100 * 8 + 100 * 12 + 5000 * 12 + 100 * 2,
     },
     {
       name: 'an unreadable header adds only its encoded bytes',
