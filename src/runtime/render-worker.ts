@@ -27,8 +27,8 @@ export type RenderOutcome =
   | { readonly kind: 'refused'; readonly code: SuperimposeError['code']; readonly message: string; readonly field: string | undefined; readonly status: number }
   | { readonly kind: 'failed'; readonly message: string; readonly stack: string | undefined };
 
-/** Outputs of this many pixels or more mean rasters of hundreds of megabytes, given back at once. */
-const LARGE_RENDER_PIXELS = 16_000_000;
+/** Outputs of this many pixels or more mean rasters of tens of megabytes or more, worth giving back at once. */
+const LARGE_RENDER_PIXELS = 4_000_000;
 
 /**
  * A large render's rasters are garbage once it has its output, but an idle

@@ -11,7 +11,7 @@ import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './limits.js';
 import { wordRenderTimeout } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource, type UrlLoader } from './sources.js';
-import { checkSvgInput } from './svg-policy.js';
+import { checkSvgInput } from './svg-input.js';
 
 export interface RenderOptions {
   readonly limits?: Partial<PixelLimits>;
@@ -102,8 +102,8 @@ async function renderPlan(plan: SuperimposePlan, options: RenderOptions): Promis
   const decode = <R extends Raster>(field: ImageField, source: ImageSource, decoder: (bytes: Buffer, options: DecodeOptions) => Promise<R>) => {
     const limit = inputLimit(field, limits, options.names);
     const fresh = () =>
-      loadImageSource(source, field, sourceOptions).then((bytes) => {
-        checkSvgInput(bytes, field, { ...svg, maxPixels: limit.maxPixels });
+      loadImageSource(source, field, sourceOptions).then(async (bytes) => {
+        await checkSvgInput(bytes, field, { ...svg, maxPixels: limit.maxPixels });
         return decoder(bytes, { field, ...limit, deadline });
       });
     // Strings (paths, URLs, base64) name a source worth caching.

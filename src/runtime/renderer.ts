@@ -13,7 +13,7 @@ import { RenderPool } from './render-pool.js';
 import { renderTimeoutError } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource, type UrlLoader } from './sources.js';
-import { checkSvgInput } from './svg-policy.js';
+import { checkSvgInput } from './svg-input.js';
 import { createUrlLoader, type UrlFetchOptions } from './url-fetch.js';
 
 /** A validated request rendered as a service renders it; `queued: 'always'` is for accepted work, which never gets a 429. */
@@ -116,10 +116,10 @@ async function admissionWeight(params: SuperimposeParams, images: LoadedImages, 
 
 /** Every input's size from its header, each checked against its pixel limit (and an SVG against the SVG policy) before any is decoded. */
 async function readHeaders(images: LoadedImages, options: HeaderChecks): Promise<InputHeaders> {
-  const probe = (field: ImageField, bytes: Buffer | undefined) => {
+  const probe = async (field: ImageField, bytes: Buffer | undefined) => {
     if (!bytes) return undefined;
     const limit = inputLimit(field, options.limits, options.names);
-    checkSvgInput(bytes, field, { svg: options.svg, names: options.names, maxPixels: limit.maxPixels });
+    await checkSvgInput(bytes, field, { svg: options.svg, names: options.names, maxPixels: limit.maxPixels });
     return probeImage(bytes, field, limit);
   };
   const [base, overlay, mask] = await Promise.all([probe('base_image', images.base_image), probe('overlay_image', images.overlay_image), probe('mask', images.mask)]);

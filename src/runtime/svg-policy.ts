@@ -1,8 +1,8 @@
-import { constants, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { SuperimposeError, type ErrorCode } from '../contract/errors.js';
 import { DEFAULT_PIXEL_LIMITS } from './limits.js';
-import { settingName, type SettingNames } from './settings.js';
 import { checkSvgCost, type CostLimits } from './svg-cost.js';
+import { isGzip } from './svg-input.js';
 import { scanSvg, type Refuse, type ScanLimits, type SvgDocument } from './svg-scan.js';
 
 /**
@@ -48,55 +48,6 @@ export interface SvgPolicyOptions {
   readonly limits?: Partial<SvgLimits> | undefined;
   /** The decoder's pixel limit for this field: the canvas of an SVG that declares no size, and the size past which libvips refuses it from its header. */
   readonly maxPixels?: number | undefined;
-}
-
-const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-
-/**
- * The leading bytes of the raster formats libvips tries before SVG. Where
- * their loader declines (a broken TIFF, an unknown ftyp brand), librsvg cannot
- * read them either: no XML document starts so.
- */
-function isRaster(b: Uint8Array): boolean {
-  const ascii = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 12)).toString('latin1');
-  return (
-    (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) ||
-    ascii.startsWith('\x89PNG') ||
-    ascii.startsWith('GIF8') ||
-    (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') ||
-    ascii.startsWith('II*\0') ||
-    ascii.startsWith('MM\0*') ||
-    ascii.slice(4, 8) === 'ftyp'
-  );
-}
-
-/** Whether `<svg` occurs, in any case, in `bytes`: libvips' own test of a buffer. */
-function hasSvgTag(bytes: Uint8Array): boolean {
-  for (let at = bytes.indexOf(0x3c); at >= 0 && at + 3 < bytes.length; at = bytes.indexOf(0x3c, at + 1)) {
-    if ((bytes[at + 1]! | 0x20) === 0x73 && (bytes[at + 2]! | 0x20) === 0x76 && (bytes[at + 3]! | 0x20) === 0x67) return true;
-  }
-  return false;
-}
-
-/** XML text: an optional BOM and whitespace, then `<?xml`, `<svg`, `<!--` or `<!doctype`. */
-const XML_START = /^(\xef\xbb\xbf)?\s*<(\?xml|svg|!--|!doctype)/i;
-
-/**
- * Whether libvips would read `bytes` as SVG (or they are XML text): SVGZ by
- * its inflated start, else anything with `<svg` that no raster format claims.
- */
-export function isSvg(bytes: Uint8Array): boolean {
-  if (isGzip(bytes)) {
-    try {
-      // A bounded start: libvips itself looks only at the first kilobyte inflated.
-      const start = gunzipSync(bytes.subarray(0, 1024), { finishFlush: constants.Z_SYNC_FLUSH });
-      return hasSvgTag(start.subarray(0, 4096)) || XML_START.test(start.toString('latin1', 0, 256));
-    } catch {
-      return false;
-    }
-  }
-  if (isRaster(bytes)) return false;
-  return XML_START.test(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 256)).toString('latin1')) || hasSvgTag(bytes);
 }
 
 /** The SVG's text: SVGZ inflated within the bound, UTF-8 (libxml2 and this parser then read the same markup). */
@@ -170,26 +121,4 @@ export function checkSvgPolicy(bytes: Buffer, field: string, options: SvgPolicyO
   if (declared && declared.width * declared.height > maxPixels) return;
   const side = Math.ceil(Math.sqrt(maxPixels));
   checkSvgCost(document, declared ?? { width: side, height: side }, limits, refuse);
-}
-
-/** The refusal of any SVG where SVG is off. */
-export function svgOffError(field: string, names?: SettingNames): SuperimposeError {
-  return new SuperimposeError(
-    'unsupported_input',
-    `Expected a jpeg, png, webp, gif, tiff or avif image for ${field} but received SVG, which this server does not take (${settingName(names, 'svgInput')} is off)`,
-    { field },
-  );
-}
-
-export interface SvgInputOptions extends SvgPolicyOptions {
-  /** Whether SVG is taken at all: the server's switch; the library and the CLI pass 'on'. */
-  readonly svg: 'on' | 'off';
-  readonly names?: SettingNames | undefined;
-}
-
-/** The renderer's one call, on each input's bytes before decoding: anything but SVG passes; SVG is refused when off, else checked. */
-export function checkSvgInput(bytes: Buffer, field: string, options: SvgInputOptions): void {
-  if (!isSvg(bytes)) return;
-  if (options.svg === 'off') throw svgOffError(field, options.names);
-  checkSvgPolicy(bytes, field, options);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromEngine, SuperimposeError } from '../../src/contract/errors.js';
 import { decodeRgba } from '../../src/engine/codec.js';
-import { checkSvgInput } from '../../src/runtime/svg-policy.js';
+import { checkSvgInput } from '../../src/runtime/svg-input.js';
 
 /**
  * SVGs that held a render for minutes at gigabytes, through decoding as the
@@ -13,7 +13,7 @@ const canvas = (body: string, size = 7000) => Buffer.from(`<svg xmlns="http://ww
 
 async function decodeWithPolicy(bytes: Buffer, field: string): Promise<unknown> {
   try {
-    checkSvgInput(bytes, field, { svg: 'on', maxPixels: MAX_PIXELS });
+    await checkSvgInput(bytes, field, { svg: 'on', maxPixels: MAX_PIXELS });
     return await decodeRgba(bytes, { field, maxPixels: MAX_PIXELS });
   } catch (error) {
     return fromEngine(error);

@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { SuperimposeError } from '../../src/contract/errors.js';
-import { checkSvgInput, checkSvgPolicy, isSvg, MAX_SVG_BYTES } from '../../src/runtime/svg-policy.js';
+import { checkSvgInput, isSvg } from '../../src/runtime/svg-input.js';
+import { checkSvgPolicy, MAX_SVG_BYTES } from '../../src/runtime/svg-policy.js';
 import { svg } from '../helpers/hostile.js';
 
 const big = 'width="7000" height="7000"';
@@ -151,17 +152,17 @@ describe('isSvg', () => {
 });
 
 describe('checkSvgInput', () => {
-  it('refuses any SVG when SVG is off, naming the setting', () => {
+  it('refuses any SVG when SVG is off, naming the setting', async () => {
     const names = { svgInput: 'SUPERIMPOSE_SVG' };
-    expect(() => checkSvgInput(svg('<rect width="1" height="1"/>'), 'base_image', { svg: 'off', names })).toThrow(
+    await expect(checkSvgInput(svg('<rect width="1" height="1"/>'), 'base_image', { svg: 'off', names })).rejects.toThrow(
       'Expected a jpeg, png, webp, gif, tiff or avif image for base_image but received SVG, which this server does not take (SUPERIMPOSE_SVG is off)',
     );
-    expect(() => checkSvgInput(gzipSync(svg('')), 'mask', { svg: 'off' })).toThrow(/received SVG, which this server does not take \(svg is off\)/);
+    await expect(checkSvgInput(gzipSync(svg('')), 'mask', { svg: 'off' })).rejects.toThrow(/received SVG, which this server does not take \(svg is off\)/);
   });
 
-  it('passes other images whatever the setting, and checks SVG when on', () => {
-    expect(() => checkSvgInput(Buffer.from(png1x1, 'base64'), 'mask', { svg: 'off' })).not.toThrow();
-    expect(() => checkSvgInput(svg('<rect width="1" height="1"/>'), 'mask', { svg: 'on' })).not.toThrow();
-    expect(() => checkSvgInput(blurBomb, 'mask', { svg: 'on' })).toThrow(/without filters for mask/);
+  it('passes other images whatever the setting, and checks SVG when on', async () => {
+    await expect(checkSvgInput(Buffer.from(png1x1, 'base64'), 'mask', { svg: 'off' })).resolves.toBeUndefined();
+    await expect(checkSvgInput(svg('<rect width="1" height="1"/>'), 'mask', { svg: 'on' })).resolves.toBeUndefined();
+    await expect(checkSvgInput(blurBomb, 'mask', { svg: 'on' })).rejects.toThrow(/without filters for mask/);
   });
 });
