@@ -1,4 +1,4 @@
-import { rgbaIn, type Rect, type Rgba, type Size } from './raster.js';
+import { rgba, rgbaIn, type Raster, type Rect, type Rgba, type Size } from './raster.js';
 import { align16, kernelsFor } from './wasm/kernels.js';
 
 /** A single-channel 8-bit image. */
@@ -21,6 +21,22 @@ export function maskLuma(mask: Rgba): Grey {
   bytes.set(mask.data, kernels.scratchStart);
   kernels.maskLuma(kernels.scratchStart, pixels, grey);
   return { width: mask.width, height: mask.height, data: bytes.slice(grey, grey + pixels) };
+}
+
+/**
+ * Pillow's `convert("L")` of an RGB or RGBA image, alpha ignored: maskLuma's
+ * arithmetic on an opaque copy, so both lumas are the one kernel.
+ */
+export function opaqueLuma(image: Raster): Grey {
+  const pixels = image.width * image.height;
+  const opaque = new Uint8Array(pixels * 4).fill(255);
+  const { data, channels } = image;
+  for (let p = 0, i = 0, o = 0; p < pixels; p++, i += channels, o += 4) {
+    opaque[o] = data[i]!;
+    opaque[o + 1] = data[i + 1]!;
+    opaque[o + 2] = data[i + 2]!;
+  }
+  return maskLuma(rgba(image.width, image.height, opaque));
 }
 
 const PRECISION_BITS = 32 - 8 - 2;
