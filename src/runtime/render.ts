@@ -61,7 +61,7 @@ export function planSuperimpose(params: SuperimposeParams): SuperimposePlan {
   };
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SuperimposeError('cancelled', 'The request was cancelled');
 }
 
