@@ -40,3 +40,31 @@ export function estimateRenderBytes(headers: InputHeaders, canvas: Size | undefi
   const rasters = area(base) * 4 * 2 + area(overlay) * 4 * 2 + area(mask) * 5 + placed * 4 * 3 + (mask ? placed : 0);
   return headers.encodedBytes + rasters + scratch(base) + scratch(overlay) + scratch(mask);
 }
+
+/** What the headers of a mockup's inputs say. */
+export interface MockupHeaders {
+  readonly base: ImageHeader | undefined;
+  readonly layers: readonly { readonly image: ImageHeader | undefined; readonly clip: ImageHeader | undefined; readonly map: ImageHeader | undefined; readonly baseMap: boolean }[];
+  readonly encodedBytes: number;
+}
+
+/**
+ * A mockup's peak memory, in bytes, from its inputs' headers. The base is
+ * decoded and painted in place, then handed to the encoder (2 copies at 4
+ * bytes a pixel); every design, clip and map is decoded up front (a design
+ * twice more when fitted or reduced); a clip is reduced to a grey plane of the
+ * base's size, a map to a blurred one (float64 passes, 16 bytes a pixel); a
+ * "base" map copies the base once for all layers.
+ */
+export function estimateMockupBytes(headers: MockupHeaders): number {
+  const baseArea = area(headers.base);
+  let bytes = headers.encodedBytes + baseArea * 4 * 2 + scratch(headers.base);
+  for (const layer of headers.layers) {
+    bytes += area(layer.image) * 4 * 3 + scratch(layer.image);
+    if (layer.clip) bytes += area(layer.clip) * 4 + scratch(layer.clip) + baseArea;
+    if (layer.map) bytes += area(layer.map) * 4 + scratch(layer.map) + baseArea * 17;
+    if (layer.baseMap) bytes += baseArea * 17;
+  }
+  if (headers.layers.some((layer) => layer.baseMap)) bytes += baseArea * 4;
+  return bytes;
+}

@@ -3,13 +3,11 @@ import type { MockupLayerParams, MockupParams } from '../contract/mockup.js';
 import type { ImageSource } from '../contract/parameters.js';
 import { decodeImage, decodeRgba, encodeImage, type DecodeOptions } from '../engine/codec.js';
 import { deadlineAfter } from '../engine/deadline.js';
-import type { PixelLimit } from '../engine/limits.js';
 import { renderMockup, type MockupLayerInput } from '../engine/mockup/pipeline.js';
 import type { Raster } from '../engine/raster.js';
-import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './limits.js';
-import { throwIfCancelled, type RenderOptions, type SuperimposeResult } from './render.js';
+import { DEFAULT_PIXEL_LIMITS } from './limits.js';
+import { inputLimit, throwIfCancelled, type RenderOptions, type SuperimposeResult } from './render.js';
 import { wordRenderTimeout } from './render-timeout.js';
-import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource } from './sources.js';
 import { checkSvgInput } from './svg-input.js';
 
@@ -33,14 +31,6 @@ export function mockupImageFields(params: MockupParams): MockupImageField[] {
   return fields;
 }
 
-/** The bound an input answers to: the base sets the output's size, so it answers to the tighter of the two. */
-export function mockupInputLimit(field: string, limits: PixelLimits, names: SettingNames | undefined): PixelLimit {
-  if (field === 'base_image' && limits.maxOutputPixels < limits.maxInputPixels) {
-    return { maxPixels: limits.maxOutputPixels, limitName: settingName(names, 'maxOutputPixels') };
-  }
-  return { maxPixels: limits.maxInputPixels, limitName: settingName(names, 'maxInputPixels') };
-}
-
 /**
  * Renders a validated mockup request: loads and decodes every image, paints
  * the layers with the engine, encodes. As renderSuperimpose: validation is the
@@ -60,7 +50,7 @@ async function renderMockupPlan(params: MockupParams, options: RenderOptions): P
   const deadline = options.timeoutMs === undefined ? undefined : deadlineAfter(options.timeoutMs);
   const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl, signal: options.signal };
   const load = <R extends Raster>(field: string, source: ImageSource, decoder: (bytes: Buffer, decodeOptions: DecodeOptions) => Promise<R>): Promise<R> => {
-    const limit = mockupInputLimit(field, limits, options.names);
+    const limit = inputLimit(field, limits, options.names);
     return loadImageSource(source, field, sourceOptions).then(async (bytes) => {
       await checkSvgInput(bytes, field, { svg: options.svg ?? 'on', names: options.names, maxPixels: limit.maxPixels });
       return decoder(bytes, { field, ...limit, deadline });

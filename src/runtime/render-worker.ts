@@ -6,14 +6,18 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SuperimposeError } from '../contract/errors.js';
+import type { MockupParams } from '../contract/mockup.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import type { PixelLimits } from './limits.js';
-import { renderSuperimpose, type SuperimposeResult } from './render.js';
+import { renderMockupRequest } from './mockup.js';
+import { renderSuperimpose, type RenderOptions, type SuperimposeResult } from './render.js';
 import type { SettingNames } from './settings.js';
 
+/** A request whose every image field is bytes: the main thread has loaded them and read their headers. */
+export type RenderRequest = { readonly kind: 'superimpose'; readonly params: SuperimposeParams } | { readonly kind: 'mockup'; readonly params: MockupParams };
+
 export interface RenderTask {
-  /** Every image field is bytes: the main thread has loaded them and read their headers. */
-  readonly params: SuperimposeParams;
+  readonly request: RenderRequest;
   readonly limits: PixelLimits;
   readonly names: SettingNames | undefined;
   /** The engine's own bound, beside the pool's: it stops libvips between tiles, which terminating the thread does not. */
@@ -45,7 +49,9 @@ const collectGarbage = exposeCollector();
 
 export default async function renderTask(task: RenderTask): Promise<RenderOutcome> {
   try {
-    const result = await renderSuperimpose(task.params, { allowFiles: false, limits: task.limits, names: task.names, timeoutMs: task.timeoutMs, svg: task.svg });
+    const options: RenderOptions = { allowFiles: false, limits: task.limits, names: task.names, timeoutMs: task.timeoutMs, svg: task.svg };
+    const { request } = task;
+    const result = request.kind === 'superimpose' ? await renderSuperimpose(request.params, options) : await renderMockupRequest(request.params, options);
     if (result.info.width * result.info.height >= LARGE_RENDER_PIXELS) collectGarbage();
     return { kind: 'rendered', result };
   } catch (error) {

@@ -72,7 +72,7 @@ export const overlayLimit = (limits: PixelLimits, names: SettingNames | undefine
 });
 
 /** The bound each input answers to: the output has the base's size, so the base answers to the tighter of two. */
-export function inputLimit(field: ImageField, limits: PixelLimits, names: SettingNames | undefined): PixelLimit {
+export function inputLimit(field: string, limits: PixelLimits, names: SettingNames | undefined): PixelLimit {
   if (field === 'base_image' && limits.maxOutputPixels < limits.maxInputPixels) {
     return { maxPixels: limits.maxOutputPixels, limitName: settingName(names, 'maxOutputPixels') };
   }

@@ -1,15 +1,18 @@
 import sharp from 'sharp';
 import { fromEngine, SuperimposeError } from '../contract/errors.js';
+import type { MockupParams } from '../contract/mockup.js';
 import type { ImageSource } from '../contract/parameters.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import { overlaySizes } from '../engine/compose.js';
-import { probeImage } from '../engine/probe.js';
-import type { ImageField } from './decoded-cache.js';
+import type { PixelLimit } from '../engine/limits.js';
+import { probeImage, type ImageHeader } from '../engine/probe.js';
 import { RenderLimiter, type RunOptions } from './limiter.js';
 import type { PixelLimits } from './limits.js';
-import { estimateRenderBytes, type InputHeaders } from './memory.js';
+import { estimateMockupBytes, estimateRenderBytes } from './memory.js';
+import { mockupImageFields } from './mockup.js';
 import { inputLimit, overlayLimit, planSuperimpose, type SuperimposeResult } from './render.js';
 import { RenderPool } from './render-pool.js';
+import type { RenderRequest } from './render-worker.js';
 import { renderTimeoutError } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource, type UrlLoader } from './sources.js';
@@ -17,7 +20,15 @@ import { checkSvgInput } from './svg-input.js';
 import { createUrlLoader, type UrlFetchOptions } from './url-fetch.js';
 
 /** A validated request rendered as a service renders it; `queued: 'always'` is for accepted work, which never gets a 429. */
-export type Renderer = (params: SuperimposeParams, options?: { signal?: AbortSignal | undefined; queued?: 'always' }) => Promise<SuperimposeResult>;
+export type Renderer = (params: SuperimposeParams, options?: RenderCallOptions) => Promise<SuperimposeResult>;
+
+/** A validated mockup rendered as a service renders it. */
+export type MockupRenderer = (params: MockupParams, options?: RenderCallOptions) => Promise<SuperimposeResult>;
+
+export interface RenderCallOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly queued?: 'always';
+}
 
 export interface RendererOptions {
   readonly limits: PixelLimits;
@@ -32,13 +43,14 @@ export interface RendererOptions {
   /** Bytes the renders admitted at once may need together, estimated from the inputs' headers. */
   readonly memoryBudgetBytes: number;
   /** Whether SVG inputs are taken at all (the reference takes none). */
-  readonly svg: 'off' | 'on';
+  readonly svg: 'on' | 'off';
   readonly names?: SettingNames;
 }
 
-/** A service's renderer, the limits it applies, and its threads to stop when the service stops. */
+/** A service's renderers, the limits they share, and the threads to stop when the service stops. */
 export interface ServiceRenderer {
   readonly render: Renderer;
+  readonly renderMockup: MockupRenderer;
   readonly limiter: RenderLimiter;
   /** The URL fetches' own bound. */
   readonly fetches: RenderLimiter;
@@ -47,7 +59,18 @@ export interface ServiceRenderer {
   readonly close: () => Promise<void>;
 }
 
-type LoadedImages = Readonly<Record<'base_image' | 'overlay_image', Buffer>> & { readonly mask: Buffer | undefined };
+/** An image field of a request, by the name its refusals give, and where its image comes from. */
+interface SourceField {
+  readonly field: string;
+  readonly source: ImageSource;
+}
+
+/** What a request needs from the stages: its image fields, its weight from their headers, and itself with the images as bytes. */
+interface Admissible {
+  readonly fields: readonly SourceField[];
+  readonly weigh: (headers: ReadonlyMap<string, ImageHeader | undefined>, encodedBytes: number) => number;
+  readonly withBytes: (bytes: ReadonlyMap<string, Buffer>) => RenderRequest;
+}
 
 const MB = 1024 * 1024;
 
@@ -68,32 +91,95 @@ export function createRenderer(options: RendererOptions): ServiceRenderer {
   const pool = new RenderPool(options.concurrency);
   const timedOut = () => renderTimeoutError(options.timeoutMs, names);
 
-  const render: Renderer = async (params, { signal, queued } = {}) => {
+  const run = async (request: Admissible, { signal, queued }: RenderCallOptions = {}): Promise<SuperimposeResult> => {
     const admission: RunOptions = { signal, queued };
     const loadUrl: UrlLoader = (url, field, urlSignal) => fetches.run(() => fetchUrl(url, field, urlSignal), { ...admission, signal: urlSignal });
-    const images = await loadImages(params, { loadUrl, signal });
-    const weight = await admissionWeight(params, images, { limits, names, svg: options.svg }).catch((error: unknown) => Promise.reject(fromEngine(error)));
+    const sourceOptions = { allowFiles: false, loadUrl, signal };
+    const loaded = await Promise.all(request.fields.map(async ({ field, source }) => [field, await loadImageSource(source, field, sourceOptions)] as const));
+    const bytes = new Map(loaded);
+    const headers = await readHeaders(bytes, { limits, names, svg: options.svg });
+    const weight = weighOrRefuse(request, headers, loaded.reduce((sum, [, image]) => sum + image.length, 0));
     if (weight > options.memoryBudgetBytes) {
       throw new SuperimposeError(
         'too_large',
         `Expected a render that needs at most ${Math.round(options.memoryBudgetBytes / MB)} MB (${settingName(names, 'memoryBudgetMb')}) but this one needs about ${Math.ceil(weight / MB)} MB: use smaller images`,
       );
     }
-    const task = { params: { ...params, ...images }, limits, names, timeoutMs: options.timeoutMs, svg: options.svg };
+    const task = { request: request.withBytes(bytes), limits, names, timeoutMs: options.timeoutMs, svg: options.svg };
     return limiter.run(() => pool.run(task, { signal, timeoutMs: options.timeoutMs, timedOut }), { ...admission, weight });
   };
-  return { render, limiter, fetches, start: () => pool.start(), close: () => pool.close() };
+
+  const overlayBound = overlayLimit(limits, names);
+  const render: Renderer = (params, call) => run(superimposeAdmission(params, overlayBound), call);
+  const renderMockup: MockupRenderer = (params, call) => run(mockupAdmission(params), call);
+  return { render, renderMockup, limiter, fetches, start: () => pool.start(), close: () => pool.close() };
 }
 
-async function loadImages(params: SuperimposeParams, options: { loadUrl: UrlLoader; signal: AbortSignal | undefined }): Promise<LoadedImages> {
-  const sourceOptions = { allowFiles: false, loadUrl: options.loadUrl, signal: options.signal };
-  const load = (field: ImageField, source: ImageSource) => loadImageSource(source, field, sourceOptions);
-  const [base_image, overlay_image, mask] = await Promise.all([
-    load('base_image', params.base_image),
-    load('overlay_image', params.overlay_image),
-    params.mask === undefined ? undefined : load('mask', params.mask),
-  ]);
-  return { base_image, overlay_image, mask };
+/** The request's weight; what it refuses for sizes alone comes out as the engine's refusal would. */
+function weighOrRefuse(request: Admissible, headers: ReadonlyMap<string, ImageHeader | undefined>, encodedBytes: number): number {
+  try {
+    return request.weigh(headers, encodedBytes);
+  } catch (error) {
+    throw fromEngine(error);
+  }
+}
+
+const bytesOf = (bytes: ReadonlyMap<string, Buffer>, field: string): Buffer => bytes.get(field)!;
+
+/**
+ * A superimpose's stages. Its weight also refuses what the render would refuse
+ * for sizes alone, before any decode: an overlay too large once resized or turned.
+ */
+function superimposeAdmission(params: SuperimposeParams, overlayBound: PixelLimit): Admissible {
+  const fields: SourceField[] = [
+    { field: 'base_image', source: params.base_image },
+    { field: 'overlay_image', source: params.overlay_image },
+    ...(params.mask === undefined ? [] : [{ field: 'mask', source: params.mask }]),
+  ];
+  return {
+    fields,
+    weigh: (headers, encodedBytes) => {
+      const [base, overlay, mask] = [headers.get('base_image'), headers.get('overlay_image'), headers.get('mask')];
+      const canvas = base && overlay ? overlaySizes(overlay, base, planSuperimpose(params).compose, overlayBound).canvas : undefined;
+      return estimateRenderBytes({ base, overlay, mask, encodedBytes }, canvas);
+    },
+    withBytes: (bytes) => ({
+      kind: 'superimpose',
+      params: { ...params, base_image: bytesOf(bytes, 'base_image'), overlay_image: bytesOf(bytes, 'overlay_image'), mask: params.mask === undefined ? undefined : bytesOf(bytes, 'mask') },
+    }),
+  };
+}
+
+function mockupAdmission(params: MockupParams): Admissible {
+  return {
+    fields: mockupImageFields(params),
+    weigh: (headers, encodedBytes) =>
+      estimateMockupBytes({
+        base: headers.get('base_image'),
+        layers: params.layers.map((layer, i) => ({
+          image: headers.get(`layers[${i}].image`),
+          clip: headers.get(`layers[${i}].clip`),
+          map: headers.get(`layers[${i}].displacement.map`),
+          baseMap: layer.displacement?.map === 'base',
+        })),
+        encodedBytes,
+      }),
+    withBytes: (bytes) => ({
+      kind: 'mockup',
+      params: {
+        ...params,
+        base_image: bytesOf(bytes, 'base_image'),
+        layers: params.layers.map((layer, i) => ({
+          ...layer,
+          image: bytesOf(bytes, `layers[${i}].image`),
+          ...(layer.clip === undefined ? {} : { clip: bytesOf(bytes, `layers[${i}].clip`) }),
+          ...(layer.displacement === undefined
+            ? {}
+            : { displacement: { ...layer.displacement, map: layer.displacement.map === 'base' ? 'base' : bytesOf(bytes, `layers[${i}].displacement.map`) } }),
+        })),
+      },
+    }),
+  };
 }
 
 interface HeaderChecks {
@@ -102,29 +188,18 @@ interface HeaderChecks {
   readonly svg: 'on' | 'off';
 }
 
-/**
- * The render's estimated peak memory, from the headers alone; on the way, what
- * the render would refuse for its sizes is refused now, before any decode:
- * an input over its pixel limit, an overlay too large once resized or turned.
- */
-async function admissionWeight(params: SuperimposeParams, images: LoadedImages, checks: HeaderChecks): Promise<number> {
-  const headers = await readHeaders(images, checks);
-  const { base, overlay } = headers;
-  const canvas = base && overlay ? overlaySizes(overlay, base, planSuperimpose(params).compose, overlayLimit(checks.limits, checks.names)).canvas : undefined;
-  return estimateRenderBytes(headers, canvas);
-}
-
-/** Every input's size from its header, each checked against its pixel limit (and an SVG against the SVG policy) before any is decoded. */
-async function readHeaders(images: LoadedImages, options: HeaderChecks): Promise<InputHeaders> {
-  const probe = async (field: ImageField, bytes: Buffer | undefined) => {
-    if (!bytes) return undefined;
+/** Every input's header, each checked against its pixel limit (and an SVG against the SVG policy) before any is decoded. */
+async function readHeaders(images: ReadonlyMap<string, Buffer>, options: HeaderChecks): Promise<Map<string, ImageHeader | undefined>> {
+  const probe = async ([field, bytes]: readonly [string, Buffer]) => {
     const limit = inputLimit(field, options.limits, options.names);
     await checkSvgInput(bytes, field, { svg: options.svg, names: options.names, maxPixels: limit.maxPixels });
-    return probeImage(bytes, field, limit);
+    return [field, await probeImage(bytes, field, limit)] as const;
   };
-  const [base, overlay, mask] = await Promise.all([probe('base_image', images.base_image), probe('overlay_image', images.overlay_image), probe('mask', images.mask)]);
-  const encodedBytes = images.base_image.length + images.overlay_image.length + (images.mask?.length ?? 0);
-  return { base, overlay, mask, encodedBytes };
+  try {
+    return new Map(await Promise.all([...images].map(probe)));
+  } catch (error) {
+    throw fromEngine(error);
+  }
 }
 
 /**

@@ -70,7 +70,7 @@ describe('fillTemplate()', () => {
     ]);
   });
 
-  it.each([
+  it.each<{ values: Record<string, string>; error: string }>([
     { values: { design: 'logo.png' }, error: 'Expected a value for {{badge}} in layers[1].image but received none' },
     { values: { design: 'a', badge: 'b', logo: 'c' }, error: 'Expected a value for a placeholder of the template but received "logo", which it does not name (it names {{design}}, {{badge}})' },
   ])('refuses $values', ({ values, error }) => {

@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseMockupRequest } from '../../src/contract/mockup.js';
 import { parseSuperimposeRequest } from '../../src/contract/superimpose.js';
 import { DEFAULT_PIXEL_LIMITS } from '../../src/runtime/limits.js';
+import { renderMockupRequest } from '../../src/runtime/mockup.js';
 import { createRenderer, type RendererOptions } from '../../src/runtime/renderer.js';
 import { pngWithHeader } from '../helpers/hostile.js';
 import { goldenBytes } from '../helpers/http.js';
@@ -91,6 +93,19 @@ describe('createRenderer', () => {
     const truncated = goldenBytes('swiss.png').subarray(0, 100);
     await expect(render(request({ overlay_image: truncated, overlay_resize: 'Fit' }))).rejects.toMatchObject({ code: 'too_large', field: 'overlay_resize' });
     expect(limiter.active + limiter.queued).toBe(0);
+  });
+
+  it('renders a mockup on a pool thread as the library renders it, and refuses its oversized layer from the header', async () => {
+    const { renderMockup } = rendererWith({ limits: { ...DEFAULT_PIXEL_LIMITS, maxInputPixels: 3_000_000 } });
+    const params = parseMockupRequest({
+      base_image: goldenBytes('flowers.jpeg'),
+      layers: [{ image: goldenBytes('swiss.png'), quad: [[100, 100], [700, 160], [660, 700], [120, 640]], blend_mode: 'multiply', displacement: { map: 'base', strength: 6 } }],
+      image_format: 'png',
+    });
+    const pooled = await renderMockup(params);
+    expect(pooled.data.equals((await renderMockupRequest(params)).data)).toBe(true);
+    const huge = parseMockupRequest({ ...params, layers: [{ image: pngWithHeader(4000, 4000), box: { x: 0, y: 0, width: 9, height: 9 } }] });
+    await expect(renderMockup(huge)).rejects.toMatchObject({ code: 'too_large', field: 'layers[0].image' });
   });
 
   it('passes the engine refusals made on the thread through with their code, field and message', async () => {
