@@ -112,8 +112,10 @@ function paintLayer(base: Raster, layer: MockupLayerInput, baseLuma: (blur: numb
   }
 }
 
+const isRgba = (image: Raster): image is Rgba => image.channels === 4;
+
 /** The clip's luma, any alpha flattened onto black first (as SPEC's mask). */
-const clipLuma = (clip: Raster): Uint8Array => (clip.channels === 4 ? maskLuma(clip as Rgba) : opaqueLuma(clip)).data;
+const clipLuma = (clip: Raster): Uint8Array => (isRgba(clip) ? maskLuma(clip) : opaqueLuma(clip)).data;
 
 function displacementOf(input: MockupDisplacementInput, baseLuma: (blur: number) => Uint8Array): Displacement {
   const luma = input.map === 'base' ? baseLuma(input.blur) : displacementLuma(input.map, input.blur);
