@@ -19,7 +19,7 @@ const concurrency = Math.max(config.jobs.concurrency, 1);
 const renderer = createRenderer({ ...config.render, concurrency, queueLimit: 0 });
 await renderer.start();
 const onBug = (error: unknown) => process.stderr.write(`superimpose worker: render failed: ${(error as Error).stack ?? String(error)}\n`);
-const { close } = startJobWorker({ ...config.jobs, concurrency, onBug }, renderer.render);
+const { close } = startJobWorker({ ...config.jobs, concurrency, onBug }, renderer);
 process.stdout.write(`superimpose worker: ${concurrency} at once from ${new URL(config.jobs.redis.url).host}, prefix ${config.jobs.redis.prefix}\n`);
 
 let closing = false;

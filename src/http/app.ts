@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { ServerConfig } from '../config/server.js';
 import { createJobService } from '../jobs/service.js';
-import { createRenderer, type Renderer, type ServiceRenderer } from '../runtime/renderer.js';
+import { createRenderer, type MockupRenderer, type Renderer, type ServiceRenderer } from '../runtime/renderer.js';
 import { installApiKeyCheck } from './auth.js';
 import { guardBodies } from './body-guard.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
@@ -13,14 +13,16 @@ import { registerOpenApi } from './openapi.js';
 import { healthRoute } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { createRelay, proxyRoutes } from './routes/proxy.js';
+import { mockupRoute } from './routes/mockup.js';
 import { superimposeRoute } from './routes/superimpose.js';
 import { validatorCompiler } from './validation.js';
 
 export interface AppParts {
   /** The service's renderer, started or not; the app closes it as it closes. Defaults to the runtime's with this configuration. */
   readonly renderer?: ServiceRenderer;
-  /** Renders in its place, for tests; its limits still count in /health. */
+  /** Render in their places, for tests; their limits still count in /health. */
   readonly render?: Renderer;
+  readonly renderMockup?: MockupRenderer;
   /** Told, as the app closes, how many accepted jobs it gave up: waiting ones recorded cancelled, running ones aborted. */
   readonly onJobsGivenUp?: (given: { abandoned: number; aborted: number }) => void;
 }
@@ -44,7 +46,8 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
   let pending = async () => 0;
   const metrics = createMetrics({ pending: () => pending(), renders: () => ({ active: limiter.active, queued: limiter.queued }) });
   const render = metrics.instrument(parts.render ?? renderer.render);
-  const jobs = createJobService({ ...config.jobs, onBug: (error) => app.log.error({ err: error }, 'v2 render failed') }, render);
+  const renderMockup = metrics.instrument(parts.renderMockup ?? renderer.renderMockup);
+  const jobs = createJobService({ ...config.jobs, onBug: (error) => app.log.error({ err: error }, 'v2 render failed') }, { render, renderMockup });
   pending = () => jobs.pending();
   const proxy = { upstream: config.upstream, jobs, publicUrl: config.publicUrl, localKeys: config.apiKeys.length > 0 };
   const relay = createRelay(proxy);
@@ -59,6 +62,7 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
 
   void app.register(async (scope) => {
     superimposeRoute(scope, render);
+    mockupRoute(scope, renderMockup);
     jobRoutes(scope, { jobs, publicUrl: config.publicUrl, relay });
     metricsRoute(scope, metrics);
     healthRoute(scope, async () => {

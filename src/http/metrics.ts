@@ -3,13 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { SuperimposeError } from '../contract/errors.js';
-import type { Renderer } from '../runtime/renderer.js';
+import type { RenderCallOptions } from '../runtime/renderer.js';
+import type { SuperimposeResult } from '../runtime/render.js';
 import { errorResponses } from './schemas.js';
 
 export interface Metrics {
   readonly registry: Registry;
-  /** Times every render and counts the failed ones by error code. */
-  instrument(render: Renderer): Renderer;
+  /** Times every render, of either kind, and counts the failed ones by error code. */
+  instrument<P>(render: (params: P, options?: RenderCallOptions) => Promise<SuperimposeResult>): (params: P, options?: RenderCallOptions) => Promise<SuperimposeResult>;
 }
 
 /** Prometheus metrics of this process: requests, render time, queue depth, failures. */
@@ -18,7 +19,7 @@ export function createMetrics(load: { pending: () => Promise<number>; renders: (
   collectDefaultMetrics({ register: registry, prefix: 'superimpose_' });
   const renderSeconds = new Histogram({
     name: 'superimpose_render_seconds',
-    help: 'Time to render one superimpose request, decode to encode',
+    help: 'Time to render one superimpose or mockup request, decode to encode',
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });

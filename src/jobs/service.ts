@@ -1,5 +1,6 @@
+import type { MockupParams } from '../contract/mockup.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
-import type { Renderer } from '../runtime/renderer.js';
+import type { MockupRenderer, Renderer } from '../runtime/renderer.js';
 import { settingName, type SettingNames } from '../runtime/settings.js';
 import { JobLifecycle, type JobExecutor } from './lifecycle.js';
 import { LocalJobQueue } from './local-queue.js';
@@ -21,10 +22,19 @@ export interface JobsOptions {
   readonly onBug?: (error: unknown) => void;
 }
 
+/** What a v2 job renders: a validated request of either kind, as JSON can carry it. */
+export type JobPayload = { readonly kind: 'superimpose'; readonly params: SuperimposeParams } | { readonly kind: 'mockup'; readonly params: MockupParams };
+
+/** The renderers jobs run on: the service's own, as v1 requests use them. */
+export interface JobRenderers {
+  readonly render: Renderer;
+  readonly renderMockup: MockupRenderer;
+}
+
 /** The v2 jobs behind the routes, whichever backend holds them. */
 export interface JobService {
   /** Accepts a validated request; a full queue is a 429. */
-  submit(params: SuperimposeParams): Promise<JobRecord>;
+  submit(payload: JobPayload): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | undefined>;
   /** Keeps a generative job submitted upstream, so that its polls come back here. */
   track(id: string, upstream: UpstreamUrls): Promise<void>;
@@ -41,15 +51,16 @@ export interface JobService {
 
 /** A job renders as a v1 request does, but waits for a slot however busy the process is: its 429 came at submit. */
 const jobExecutor =
-  (render: Renderer): JobExecutor<SuperimposeParams> =>
-  async (params, signal) => {
-    const { data, info } = await render(params, { queued: 'always', signal });
-    return { data, format: info.format, base64: params.base64 };
+  (renderers: JobRenderers): JobExecutor<JobPayload> =>
+  async (payload, signal) => {
+    const call = { queued: 'always', signal } as const;
+    const { data, info } = payload.kind === 'mockup' ? await renderers.renderMockup(payload.params, call) : await renderers.render(payload.params, call);
+    return { data, format: info.format, base64: payload.params.base64 };
   };
 
-function service(lifecycle: JobLifecycle<SuperimposeParams>, parts: Pick<JobService, 'health' | 'close'>): JobService {
+function service(lifecycle: JobLifecycle<JobPayload>, parts: Pick<JobService, 'health' | 'close'>): JobService {
   return {
-    submit: (params) => lifecycle.submit(params),
+    submit: (payload) => lifecycle.submit(payload),
     get: (id) => lifecycle.get(id),
     track: (id, upstream) => lifecycle.storage.put({ id, createdAt: Date.now(), status: 'forwarded', upstream }),
     pending: () => lifecycle.pending(),
@@ -62,16 +73,16 @@ type RedisJobsOptions = JobsOptions & { readonly redis: NonNullable<JobsOptions[
 const lifecycleOptions = (options: JobsOptions, attempts: number) => ({ queueLimit: options.queueLimit, maxResultBytes: options.maxResultBytes, names: options.names, onBug: options.onBug, attempts });
 
 function redisJobs(options: RedisJobsOptions) {
-  const backend = redisBackend<SuperimposeParams>({ ...options.redis, ttlMs: options.ttlMs, names: options.names });
+  const backend = redisBackend<JobPayload>({ ...options.redis, ttlMs: options.ttlMs, names: options.names });
   return { backend, lifecycle: new JobLifecycle(backend.storage, backend.queue, lifecycleOptions(options, options.redis.attempts)) };
 }
 
-export function createJobService(options: JobsOptions, render: Renderer): JobService {
-  const execute = jobExecutor(render);
+export function createJobService(options: JobsOptions, renderers: JobRenderers): JobService {
+  const execute = jobExecutor(renderers);
   if (!options.redis) {
     const reason = `its output was dropped to keep the stored outputs within ${options.maxStoredOutputBytes} bytes (${settingName(options.names, 'maxStoredOutputBytes')})`;
     const storage = new MemoryJobStorage(options.ttlMs, options.maxStoredOutputBytes, reason);
-    const queue = new LocalJobQueue<SuperimposeParams>(options.concurrency);
+    const queue = new LocalJobQueue<JobPayload>(options.concurrency);
     const lifecycle = new JobLifecycle(storage, queue, lifecycleOptions(options, 1));
     queue.start((job, signal) => lifecycle.run(job, 1, execute, signal));
     return service(lifecycle, {
@@ -97,9 +108,9 @@ export function createJobService(options: JobsOptions, render: Renderer): JobSer
 }
 
 /** A worker process: renders jobs from Redis, none accepted here. */
-export function startJobWorker(options: RedisJobsOptions, render: Renderer): { close: () => Promise<void> } {
+export function startJobWorker(options: RedisJobsOptions, renderers: JobRenderers): { close: () => Promise<void> } {
   const { backend, lifecycle } = redisJobs(options);
-  const worker = backend.startWorker(Math.max(options.concurrency, 1), lifecycle, jobExecutor(render));
+  const worker = backend.startWorker(Math.max(options.concurrency, 1), lifecycle, jobExecutor(renderers));
   return {
     close: async () => {
       await worker.close();

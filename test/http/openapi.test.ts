@@ -101,9 +101,20 @@ const segmind = await stubServer((req, res) => {
 });
 
 /** An image URL that answers only once released: a render fetching it holds its slot until then. */
-let releaseHeldImage = () => {};
-const heldImage = new Promise<void>((resolve) => (releaseHeldImage = resolve));
-const imageHost = await stubServer((_req, res) => void heldImage.then(() => res.writeHead(200, { 'content-type': 'image/png' }).end(goldenBytes('swiss.png'))));
+const heldImages = new Map<string, { readonly held: Promise<void>; readonly release: () => void }>();
+/** The gate of one image path: its requests are answered once it is released. */
+function heldImage(path: string) {
+  let gate = heldImages.get(path);
+  if (!gate) {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    gate = { held, release };
+    heldImages.set(path, gate);
+  }
+  return gate;
+}
+const releaseHeldImages = () => heldImages.forEach(({ release }) => release());
+const imageHost = await stubServer((req, res) => void heldImage(req.url ?? '').held.then(() => res.writeHead(200, { 'content-type': 'image/png' }).end(goldenBytes('swiss.png'))));
 
 const apps: FastifyInstance[] = [];
 // Every row is sent at once, all bodies announced before any is read: more than SUPERIMPOSE_BODIES_IN_FLIGHT allows.
@@ -121,7 +132,6 @@ const smallBodies = appWith({ SUPERIMPOSE_MAX_BODY_BYTES: '4096' });
 const impatient = appWith({ SEGMIND_TIMEOUT_MS: '1500' });
 // Nothing listens on that port; with no local worker every job operation waits on Redis (SUPERIMPOSE_REDIS_WAIT_MS) and answers 503.
 const redisDown = appWith({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, SUPERIMPOSE_JOB_CONCURRENCY: '0', SUPERIMPOSE_SHUTDOWN_TIMEOUT_MS: '200', SUPERIMPOSE_REDIS_WAIT_MS: '300' });
-const fetchesBusy = appWith({ SUPERIMPOSE_FETCH_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' });
 const hurried = appWith({ SUPERIMPOSE_RENDER_TIMEOUT_MS: '1' });
 const stalledBodies = appWith({ SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS: '300' });
 const oneBodyAtATime = appWith({ SUPERIMPOSE_BODIES_IN_FLIGHT: '1', SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS: '10000' });
@@ -134,7 +144,8 @@ function gatedJobs() {
   let open = () => {};
   const gate = new Promise<void>((resolve) => (open = resolve));
   gates.push(open);
-  const app = appWith({ SUPERIMPOSE_JOB_CONCURRENCY: '1', SUPERIMPOSE_QUEUE_LIMIT: '1' }, { render: async () => (await gate, TINY_RESULT) });
+  const held = async () => (await gate, TINY_RESULT);
+  const app = appWith({ SUPERIMPOSE_JOB_CONCURRENCY: '1', SUPERIMPOSE_QUEUE_LIMIT: '1' }, { render: held, renderMockup: held });
   return { app, open };
 }
 
@@ -156,6 +167,7 @@ const postText = (app: FastifyInstance, url: string) => post(app, url, 'hello', 
 const superimposeBody = { base_image: goldenBase64('mask-radial-256x192.png'), overlay_image: goldenBase64('swiss.png') };
 const undecodable = { ...superimposeBody, overlay_image: 'bm90IGFuIGltYWdl' };
 const oversized = { ...superimposeBody, base_image: 'A'.repeat(8192) };
+const mockupBody = { base_image: goldenBase64('mask-radial-256x192.png'), layers: [{ image: goldenBase64('swiss.png'), quad: [[20, 20], [200, 30], [190, 170], [30, 160]], blend_mode: 'multiply' }] };
 const generativeBody: Record<GenerativeModel, (prompt: string) => Record<string, unknown>> = {
   'sd1.5-img2img': (prompt) => ({ image: 'aGVsbG8=', prompt }),
   'bg-replace': (prompt) => ({ image: 'aGVsbG8=', ref_image: 'aGVsbG8=', prompt }),
@@ -203,15 +215,17 @@ async function forwardedJob(prompt: string, app = plain): Promise<string> {
 }
 
 /** A v1 render refused for a full URL fetch queue: one fetch holds the only slot (its image never arrives until released), one waits. */
-async function fetchQueueFull(): Promise<Answer> {
-  const load = async () => (await get(fetchesBusy, '/health')).json<{ fetches_active: number; fetches_queued: number }>();
-  const fromHeldUrl = { ...superimposeBody, base_image: `${imageHost.url}/held.png` };
-  const holding = post(fetchesBusy, '/v1/superimpose', fromHeldUrl);
+async function fetchQueueFull(url = '/v1/superimpose', body: object = superimposeBody): Promise<Answer> {
+  const app = appWith({ SUPERIMPOSE_FETCH_CONCURRENCY: '1', SUPERIMPOSE_RENDER_QUEUE_LIMIT: '1', SUPERIMPOSE_ALLOW_HOSTS: '127.0.0.1' });
+  const load = async () => (await get(app, '/health')).json<{ fetches_active: number; fetches_queued: number }>();
+  const path = `/held${url.replaceAll('/', '-')}.png`;
+  const fromHeldUrl = { ...body, base_image: `${imageHost.url}${path}` };
+  const holding = post(app, url, fromHeldUrl);
   await until(async () => (await load()).fetches_active === 1, 'the held fetch to take the slot');
-  const waiting = post(fetchesBusy, '/v1/superimpose', fromHeldUrl);
+  const waiting = post(app, url, fromHeldUrl);
   await until(async () => (await load()).fetches_queued === 1, 'a fetch to wait');
-  const refused = await post(fetchesBusy, '/v1/superimpose', fromHeldUrl);
-  releaseHeldImage();
+  const refused = await post(app, url, fromHeldUrl);
+  heldImage(path).release();
   await Promise.all([holding, waiting]);
   return refused;
 }
@@ -247,13 +261,13 @@ function postPastBodySlots(url: string, payload: object): Promise<Answer> {
 }
 
 /** A v2 submit refused for a full job queue: one job runs (held), one waits. */
-async function jobQueueFull(): Promise<Answer> {
+async function jobQueueFull(url = '/v2/superimpose', body: object = superimposeBody): Promise<Answer> {
   const { app, open } = gatedJobs();
   for (let accepted = 0; accepted < 2; accepted++) {
-    const res = await post(app, '/v2/superimpose', superimposeBody);
+    const res = await post(app, url, body);
     if (res.statusCode !== 200) throw new Error(`Submit ${accepted + 1} answered ${res.statusCode}`);
   }
-  const refused = await post(app, '/v2/superimpose', superimposeBody);
+  const refused = await post(app, url, body);
   open();
   return refused;
 }
@@ -291,17 +305,34 @@ const rows: Row[] = [
   row('POST /v1/superimpose', 413, 'a PNG header declaring 65536x65536', () => post(plain, '/v1/superimpose', { ...superimposeBody, base_image: pngWithHeader(65536, 65536).toString('base64') })),
   row('POST /v1/superimpose', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v1/superimpose', oversized)),
   row('POST /v1/superimpose', 415, 'a text/plain body', () => postText(plain, '/v1/superimpose')),
-  row('POST /v1/superimpose', 429, 'the URL fetch slot held and the fetch queue full', fetchQueueFull),
+  row('POST /v1/superimpose', 429, 'the URL fetch slot held and the fetch queue full', () => fetchQueueFull()),
   row('POST /v1/superimpose', 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled('/v1/superimpose')),
   row('POST /v1/superimpose', 503, 'SUPERIMPOSE_BODIES_IN_FLIGHT bodies being read', () => postPastBodySlots('/v1/superimpose', superimposeBody)),
   row('POST /v1/superimpose', 503, 'a render past SUPERIMPOSE_RENDER_TIMEOUT_MS', () => post(hurried, '/v1/superimpose', { ...superimposeBody, base_image: goldenBase64('flowers.jpeg') })),
+
+  row('POST /v1/mockup', 200, 'a mockup rendered', () => post(plain, '/v1/mockup', mockupBody)),
+  row('POST /v1/mockup', 400, 'an unknown blend mode', () => post(plain, '/v1/mockup', { ...mockupBody, layers: [{ ...mockupBody.layers[0], blend_mode: 'hue' }] })),
+  row('POST /v1/mockup', 401, 'no x-api-key where keys are configured', () => post(keyed, '/v1/mockup', mockupBody)),
+  row('POST /v1/mockup', 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled('/v1/mockup')),
+  row('POST /v1/mockup', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v1/mockup', { ...mockupBody, base_image: 'A'.repeat(8192) })),
+  row('POST /v1/mockup', 415, 'a text/plain body', () => postText(plain, '/v1/mockup')),
+  row('POST /v1/mockup', 429, 'the URL fetch slot held and the fetch queue full', () => fetchQueueFull('/v1/mockup', mockupBody)),
+  row('POST /v1/mockup', 503, 'a render past SUPERIMPOSE_RENDER_TIMEOUT_MS', () => post(hurried, '/v1/mockup', { ...mockupBody, base_image: goldenBase64('flowers.jpeg') })),
+  row('POST /v2/mockup', 200, 'a job accepted', () => post(plain, '/v2/mockup', mockupBody)),
+  row('POST /v2/mockup', 400, 'a quad that is not convex', () => post(plain, '/v2/mockup', { ...mockupBody, layers: [{ ...mockupBody.layers[0], quad: [[0, 0], [100, 100], [100, 0], [0, 100]] }] })),
+  row('POST /v2/mockup', 401, 'no x-api-key where keys are configured', () => post(keyed, '/v2/mockup', mockupBody)),
+  row('POST /v2/mockup', 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled('/v2/mockup')),
+  row('POST /v2/mockup', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v2/mockup', { ...mockupBody, base_image: 'A'.repeat(8192) })),
+  row('POST /v2/mockup', 415, 'a text/plain body', () => postText(plain, '/v2/mockup')),
+  row('POST /v2/mockup', 429, 'the job queue full', () => jobQueueFull('/v2/mockup', mockupBody)),
+  row('POST /v2/mockup', 503, 'Redis not answering', () => post(redisDown, '/v2/mockup', mockupBody)),
 
   row('POST /v2/superimpose', 200, 'a job accepted', () => post(plain, '/v2/superimpose', superimposeBody)),
   row('POST /v2/superimpose', 400, 'an unknown resize_method', () => post(plain, '/v2/superimpose', { ...superimposeBody, resize_method: 'lanczos' })),
   row('POST /v2/superimpose', 401, 'no x-api-key where keys are configured', () => post(keyed, '/v2/superimpose', superimposeBody)),
   row('POST /v2/superimpose', 413, 'a body over SUPERIMPOSE_MAX_BODY_BYTES', () => post(smallBodies, '/v2/superimpose', oversized)),
   row('POST /v2/superimpose', 415, 'a text/plain body', () => postText(plain, '/v2/superimpose')),
-  row('POST /v2/superimpose', 429, 'the job queue full', jobQueueFull),
+  row('POST /v2/superimpose', 429, 'the job queue full', () => jobQueueFull()),
   row('POST /v2/superimpose', 408, 'a body stalled past SUPERIMPOSE_BODY_IDLE_TIMEOUT_MS', () => postStalled('/v2/superimpose')),
   row('POST /v2/superimpose', 503, 'Redis not answering', () => post(redisDown, '/v2/superimpose', superimposeBody)),
 
@@ -392,7 +423,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  releaseHeldImage();
+  releaseHeldImages();
   for (const open of gates) open();
   await Promise.all(apps.map((app) => app.close()));
   await Promise.all([segmind.close(), imageHost.close()]);

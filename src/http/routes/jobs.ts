@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { SuperimposeError } from '../../contract/errors.js';
+import { mockupJsonSchema } from '../../contract/mockup.js';
 import { superimposeJsonSchema } from '../../contract/superimpose.js';
 import type { JobRecord } from '../../jobs/record.js';
 import type { JobService } from '../../jobs/service.js';
@@ -65,25 +66,27 @@ export function jobRoutes(app: FastifyInstance, { jobs, publicUrl, relay }: JobR
   };
 
   const byRequestId = { id: '$response.body#/request_id' };
+  const links = {
+    200: {
+      status: { operationId: 'getJobStatus', parameters: byRequestId },
+      result: { operationId: 'getJobResult', parameters: byRequestId },
+      output: { operationId: 'getJobOutput', parameters: byRequestId },
+    },
+  };
+  const submitResponses = { 200: json('Queued: poll status_url, then read response_url', submissionSchema), ...errorResponses(400, 401, 408, 413, 415, 429, 503) };
+  const submitted = (request: FastifyRequest, job: JobRecord) => {
+    const urls = base(request);
+    return { request_id: job.id, status: 'QUEUED' as const, status_url: `${urls}/${job.id}/status`, response_url: `${urls}/${job.id}` };
+  };
   routes.post('/v2/superimpose', {
-    links: {
-      200: {
-        status: { operationId: 'getJobStatus', parameters: byRequestId },
-        result: { operationId: 'getJobResult', parameters: byRequestId },
-        output: { operationId: 'getJobOutput', parameters: byRequestId },
-      },
-    },
-    schema: {
-      operationId: 'submitSuperimpose',
-      summary: 'Submit a superimpose job',
-      body: superimposeJsonSchema,
-      response: { 200: json('Queued: poll status_url, then read response_url', submissionSchema), ...errorResponses(400, 401, 408, 413, 415, 429, 503) },
-    },
-    handler: async (request) => {
-      const job = await jobs.submit(request.body);
-      const urls = base(request);
-      return { request_id: job.id, status: 'QUEUED' as const, status_url: `${urls}/${job.id}/status`, response_url: `${urls}/${job.id}` };
-    },
+    links,
+    schema: { operationId: 'submitSuperimpose', summary: 'Submit a superimpose job', body: superimposeJsonSchema, response: submitResponses },
+    handler: async (request) => submitted(request, await jobs.submit({ kind: 'superimpose', params: request.body })),
+  });
+  routes.post('/v2/mockup', {
+    links,
+    schema: { operationId: 'submitMockup', summary: 'Submit a mockup job', body: mockupJsonSchema, response: submitResponses },
+    handler: async (request) => submitted(request, await jobs.submit({ kind: 'mockup', params: request.body })),
   });
 
   routes.get('/v2/requests/:id/status', {
