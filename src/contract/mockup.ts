@@ -7,6 +7,11 @@ import { describeValue, SuperimposeError } from './errors.js';
 import { expectationOf, shapeOf, type ImageForm, type ParameterTable } from './parameters.js';
 import { SUPERIMPOSE_PARAMETERS } from './superimpose.js';
 
+/** A blur wider than this softens any map to flat (and its kernel would cost time for nothing). */
+export const MAX_DISPLACEMENT_BLUR = 100;
+/** Pixels a design may be moved; far beyond any fold, and it bounds the region a layer can reach. */
+export const MAX_DISPLACEMENT_STRENGTH = 10_000;
+
 export const MOCKUP_LIMITS = { maxLayers: 16 } as const;
 
 /** The request's flat fields: superimpose's own rows, so both endpoints take and answer images alike. */
@@ -37,7 +42,7 @@ export const MOCKUP_BOX_PARAMETERS = {
 
 export const MOCKUP_DISPLACEMENT_PARAMETERS = {
   map: { kind: 'image', required: true, description: `Image of the base's size whose luma bends the design, or "base" for the base's own luma.` },
-  blur: { kind: 'number', min: 0, description: 'Gaussian blur of the map in pixels; left out, 2 for "base" and 0 for an image.' },
+  blur: { kind: 'number', min: 0, max: MAX_DISPLACEMENT_BLUR, description: 'Gaussian blur of the map in pixels; left out, 2 for "base" and 0 for an image.' },
 } as const satisfies ParameterTable;
 
 /** Fields no flat row can type: what the schema and the docs say of them. */
@@ -46,7 +51,7 @@ export const MOCKUP_STRUCTURE = {
   quad: { expected: '4 corners [x, y] of finite numbers', description: "Where the design's area lands: its top-left, top-right, bottom-right and bottom-left corners in base pixels; strictly convex, either way round." },
   box: { expected: 'an object {x, y, width, height, rotation?}', description: 'Shorthand for a quad: the rectangle, turned rotation degrees counter-clockwise on screen about its centre.' },
   displacement: { expected: 'an object {map, strength, blur?}', description: "Bends the design along the product's folds." },
-  strength: { expected: 'a number or [x, y] of numbers', description: 'Displacement in pixels at luma 0 or 255, one number for both axes or [x, y].' },
+  strength: { expected: `a number or [x, y] of numbers between -${MAX_DISPLACEMENT_STRENGTH} and ${MAX_DISPLACEMENT_STRENGTH}`, description: 'Displacement in pixels at luma 0 or 255, one number for both axes or [x, y].' },
 } as const;
 
 /** `layers[1].box.width`: the path as the request writes it. */
@@ -93,12 +98,15 @@ const boxSchema = (() => {
   return z.strictObject(shape, { error: objectError(MOCKUP_STRUCTURE.box.expected, () => Object.keys(shape)) }).meta({ description: MOCKUP_STRUCTURE.box.description });
 })();
 
+const strengthError = { error: (issue: Issue) => expecting(MOCKUP_STRUCTURE.strength.expected)(issue) };
+const strengthNumber = z.number(strengthError).min(-MAX_DISPLACEMENT_STRENGTH, strengthError).max(MAX_DISPLACEMENT_STRENGTH, strengthError);
+
 function displacementSchema<I extends ImageForm>(images: I) {
   const table = shapeOf(MOCKUP_DISPLACEMENT_PARAMETERS, false, images);
   const shape = {
     // "base" is tried first: in the library a file called base is ./base.
     map: z.union([z.literal('base'), table.map], { error: expecting(`"base" or ${expectationOf(MOCKUP_DISPLACEMENT_PARAMETERS.map, images)}`) }).meta({ description: MOCKUP_DISPLACEMENT_PARAMETERS.map.description }),
-    strength: z.union([z.number(), z.tuple([z.number(), z.number()])], { error: expecting(MOCKUP_STRUCTURE.strength.expected) }).meta({ description: MOCKUP_STRUCTURE.strength.description }),
+    strength: z.union([strengthNumber, z.tuple([strengthNumber, strengthNumber])], { error: expecting(MOCKUP_STRUCTURE.strength.expected) }).meta({ description: MOCKUP_STRUCTURE.strength.description }),
     blur: table.blur,
   };
   return z

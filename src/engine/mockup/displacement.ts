@@ -22,8 +22,9 @@ function gaussianTaps(blur: number): Float64Array {
  */
 export function displacementLuma(map: Raster, blur: number): Uint8Array {
   const luma = opaqueLuma(map).data;
-  // A negative or NaN blur never passes the contract; here it means none.
-  if (!(blur > 0)) return luma;
+  // A negative or NaN blur never passes the contract; here it means none, as does one so small that
+  // its variance underflows to 0 (the weights would be NaN).
+  if (!(2 * blur * blur > 0)) return luma;
   const { width, height } = map;
   const taps = gaussianTaps(blur);
   const radius = (taps.length - 1) / 2;

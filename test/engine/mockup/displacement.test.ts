@@ -57,6 +57,11 @@ describe('displacementLuma', () => {
     expect([...displacementLuma(rgba, blur)]).toEqual(new Array(35).fill(128));
   });
 
+  it('returns the luma itself at a blur so small that its variance underflows', () => {
+    const map: Raster = { width: 3, height: 1, channels: 3, data: Uint8Array.from([0, 0, 0, 255, 255, 255, 10, 20, 30]) };
+    expect([...displacementLuma(map, 1e-200)]).toEqual([...displacementLuma(map, 0)]);
+  });
+
   it('returns the luma itself at blur 0', () => {
     const map: Raster = { width: 4, height: 2, channels: 3, data: Uint8Array.from({ length: 24 }, (_, i) => (i * 53) % 256) };
     const luma = Array.from({ length: 8 }, (_, p) => {
