@@ -77,11 +77,12 @@ def fit(design, aw, ah, mode):
     if mode == 'contain':
         s = min(aw / W, ah / H)
         return design, ((aw - W * s) / 2, (ah - H * s) / 2, W * s, H * s)
-    cw = round_half_even(H * aw / ah)
+    # At least one pixel: MOCKUP.md is silent where the ratio rounds to none, and the engine keeps one.
+    cw = max(1, round_half_even(H * aw / ah))
     if cw < W:
         x0 = (W - cw) // 2
         return design[:, x0:x0 + cw], (0.0, 0.0, aw, ah)
-    ch = round_half_even(W * ah / aw)
+    ch = max(1, round_half_even(W * ah / aw))
     y0 = (H - ch) // 2
     return design[y0:y0 + ch, :], (0.0, 0.0, aw, ah)
 
