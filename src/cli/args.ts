@@ -8,6 +8,8 @@ export interface FlagSpec {
   readonly value?: string;
   /** Other spellings accepted for this flag, such as the API's own name. */
   readonly aliases?: readonly string[];
+  /** A string flag that may be given many times (--set a=x --set b=y); its values come in CommandLine.lists. */
+  readonly multiple?: boolean;
 }
 
 /** A command's flags by their canonical (kebab-case) name. */
@@ -16,6 +18,8 @@ export type FlagTable = Readonly<Record<string, FlagSpec>>;
 export interface CommandLine {
   readonly values: Readonly<Record<string, string | boolean | undefined>>;
   readonly positionals: readonly string[];
+  /** The values of each flag that may be given many times, in order. */
+  readonly lists: Readonly<Record<string, readonly string[]>>;
 }
 
 /** "-50", "-0.5", "-.5": a value, not a flag. */
@@ -45,6 +49,7 @@ function resolveFlag(typed: string, flags: FlagTable, command: string): string {
 export function parseCommandLine(args: readonly string[], flags: FlagTable, command: string): CommandLine {
   const canonical: string[] = [];
   const positionals: string[] = [];
+  const lists: Record<string, string[]> = {};
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
     if (token === '--') {
@@ -68,9 +73,11 @@ export function parseCommandLine(args: readonly string[], flags: FlagTable, comm
     let value = equals === -1 ? undefined : token.slice(equals + 1);
     if (value === undefined && isValue(args[i + 1])) value = args[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value${spec.value ? `: ${spec.value}` : ''}`);
-    canonical.push(`--${name}=${value}`);
+    if (spec.multiple) (lists[name] ??= []).push(value);
+    else canonical.push(`--${name}=${value}`);
   }
-  const options = Object.fromEntries(Object.entries(flags).map(([name, spec]) => [name, { type: spec.kind }]));
+  const single = Object.entries(flags).filter(([, spec]) => !spec.multiple);
+  const options = Object.fromEntries(single.map(([name, spec]) => [name, { type: spec.kind }]));
   const { values } = parseArgs({ args: canonical, options, strict: true, allowPositionals: false });
-  return { values: values as CommandLine['values'], positionals };
+  return { values: values as CommandLine['values'], positionals, lists };
 }

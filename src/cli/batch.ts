@@ -9,6 +9,7 @@ import { parseCommandLine } from './args.js';
 import { describeError, EXIT, UsageError } from './errors.js';
 import { cliRenderOptions, printLine, type CliIo } from './io.js';
 import { outputFormatFor, writeOutput, type OutputNames } from './output.js';
+import { progress } from './progress.js';
 
 export const BATCH_HELP = `Usage: superimpose batch JOBS.json --out-dir DIR [--concurrency N]
 
@@ -61,18 +62,6 @@ async function readJobs(path: string, outDir: string): Promise<Job[]> {
     }
     return { index, out: target, request };
   });
-}
-
-function progress(total: number, stderr: CliIo['stderr']): (done: number, failed: number, line: string) => void {
-  if (stderr.isTTY) {
-    return (done, failed) => {
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${failed ? `, ${failed} failed` : ''}`);
-      if (done === total) stderr.write('\n');
-    };
-  }
-  return (done, _failed, line) => stderr.write(`[${done}/${total}] ${line}\n`);
 }
 
 export async function batchCommand(args: string[], io: CliIo): Promise<number> {

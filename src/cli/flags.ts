@@ -43,3 +43,18 @@ export function requestFromFlags(values: Readonly<Record<string, string | boolea
   }
   return request;
 }
+
+/** A command's own flag with its help: one table gives the parser its flags and --help its lines. */
+export interface DocumentedFlag extends FlagSpec {
+  /** How --help writes the value, such as NAME=FILE. */
+  readonly placeholder?: string;
+  /** What the flag does; lines after the first are indented under it. */
+  readonly help: string;
+}
+
+/** Help lines for a table of documented flags, in the table's order. */
+export function flagHelp(table: Readonly<Record<string, DocumentedFlag>>): string {
+  const heads = Object.entries(table).map(([name, spec]) => [`--${name}${spec.kind === 'string' ? ` ${spec.placeholder ?? 'VALUE'}` : ''}`, spec.help] as const);
+  const width = Math.max(...heads.map(([head]) => head.length)) + 2;
+  return heads.map(([head, help]) => `  ${head.padEnd(width)}${help.replace(/\n/g, `\n  ${' '.repeat(width)}`)}`).join('\n');
+}

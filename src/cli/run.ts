@@ -6,6 +6,7 @@ import { diffCommand, DIFF_HELP } from './diff.js';
 import { describeError, exitCodeOf, UsageError } from './errors.js';
 import { goldenCommand, GOLDEN_HELP } from './golden.js';
 import { printLine, type CliIo } from './io.js';
+import { mockupCommand, MOCKUP_HELP } from './mockup/command.js';
 import { closestName } from './suggest.js';
 
 const SERVE_HELP = `Usage: superimpose serve
@@ -30,6 +31,7 @@ Commands:
   compose   lay one image over another (every API parameter is a flag)
   diff      compare two images, exactly unless asked to tolerate differences
   batch     render a JSON list of jobs, decoding shared inputs once
+  mockup    fill a mockup template with a design, or with each file of a glob
   golden    verify or update a folder of expected images
   serve     run the HTTP server
   worker    render v2 jobs from Redis, without a server
@@ -40,6 +42,7 @@ Exit codes: 0 ok, 1 images differ or jobs failed, 2 bad usage or parameter, 3 un
 Examples:
   superimpose compose --base shirt.jpg --overlay logo.png --rescale-factor 0.4 --x-offset 320 --y-offset 620 --out mockup.jpg
   superimpose diff expected.png actual.png --diff changes.png
+  superimpose mockup shirt.json --each design='logos/*.png' --out-dir mockups
   superimpose golden verify golden`;
 
 /** A command that loads a process entry (server, worker), which runs until a signal stops it and exits itself. */
@@ -55,6 +58,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: CliIo) => Promise<num
   compose: { run: composeCommand, help: COMPOSE_HELP },
   diff: { run: diffCommand, help: DIFF_HELP },
   batch: { run: batchCommand, help: BATCH_HELP },
+  mockup: { run: mockupCommand, help: MOCKUP_HELP },
   golden: { run: goldenCommand, help: GOLDEN_HELP },
   serve: { run: runUntilSignalled('serve', async () => (await import('../server.js')).start()), help: SERVE_HELP },
   worker: { run: runUntilSignalled('worker', () => import('../worker.js')), help: WORKER_HELP },

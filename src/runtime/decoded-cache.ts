@@ -1,9 +1,23 @@
 import type { Raster } from '../engine/raster.js';
 
+/** Superimpose's image fields. */
 export type ImageField = 'base_image' | 'overlay_image' | 'mask';
 
-/** A base decodes differently from an overlay or mask (no forced alpha), so the field's kind is part of the key. */
-const keyOf = (field: ImageField, source: string) => `${field === 'base_image' ? 'base' : 'rgba'}\0${source}`;
+/** One image input of one render: its field as refusals name it (`base_image`, `mask`, `layers[1].image`) and where it comes from. */
+export interface ImageUse {
+  readonly field: string;
+  readonly source: unknown;
+}
+
+/**
+ * What a field decodes to, which the key must tell apart: a base as it is
+ * (under the base's own limit, and handed out as a copy, since renders paint
+ * on it), a displacement map as it is, anything else (overlay, mask, design,
+ * clip) with alpha forced.
+ */
+const kindOf = (field: string): string => (field === 'base_image' ? 'base' : field.endsWith('.displacement.map') ? 'map' : 'rgba');
+
+const keyOf = (field: string, source: string) => `${kindOf(field)}\0${source}`;
 
 interface Entry {
   readonly image: Promise<Raster>;
@@ -12,12 +26,13 @@ interface Entry {
 }
 
 /**
- * Decoded inputs shared across many renders (one t-shirt, many logos). With a
- * plan, an input used once is never kept and every other one is dropped after
- * its last planned use, so memory holds only what is still needed; without a
- * plan, everything decoded stays until the cache is dropped. A cache is for
- * renders with the same options: what it holds was decoded under the limits
- * and file access of the render that first asked.
+ * Decoded inputs shared across many renders (one t-shirt, many logos), of
+ * superimpose or of mockups. With a plan, an input used once is never kept and
+ * every other one is dropped after its last planned use, so memory holds only
+ * what is still needed; without a plan, everything decoded stays until the
+ * cache is dropped. A cache is for renders with the same options: what it
+ * holds was decoded under the limits and file access of the render that first
+ * asked.
  */
 export class DecodedImageCache {
   private readonly entries = new Map<string, Entry>();
@@ -28,13 +43,17 @@ export class DecodedImageCache {
     return this.entries.size;
   }
 
-  /** Declares the image sources of the renders about to run. */
+  /** Declares the image sources of the superimpose renders about to run. */
   plan(requests: Iterable<Partial<Record<ImageField, unknown>>>): void {
     for (const request of requests) {
-      for (const field of ['base_image', 'overlay_image', 'mask'] as const) {
-        const source = request[field];
-        if (typeof source === 'string') this.planned.set(keyOf(field, source), (this.planned.get(keyOf(field, source)) ?? 0) + 1);
-      }
+      this.planUses((['base_image', 'overlay_image', 'mask'] as const).map((field) => ({ field, source: request[field] })));
+    }
+  }
+
+  /** Declares image inputs of the renders about to run, by field: a mockup's are runtime/mockup.ts's mockupImageFields. */
+  planUses(uses: Iterable<ImageUse>): void {
+    for (const { field, source } of uses) {
+      if (typeof source === 'string') this.planned.set(keyOf(field, source), (this.planned.get(keyOf(field, source)) ?? 0) + 1);
     }
   }
 
@@ -43,7 +62,7 @@ export class DecodedImageCache {
    * not kept. A shared base comes as a private copy, because compositing draws
    * on the base in place.
    */
-  async get(field: ImageField, source: string, decode: () => Promise<Raster>): Promise<Raster> {
+  async get(field: string, source: string, decode: () => Promise<Raster>): Promise<Raster> {
     const key = keyOf(field, source);
     const uses = this.planned.size > 0 ? (this.planned.get(key) ?? 1) : Infinity;
     if (uses <= 1) return decode();

@@ -34,7 +34,8 @@ export function mockupImageFields(params: MockupParams): MockupImageField[] {
 /**
  * Renders a validated mockup request: loads and decodes every image, paints
  * the layers with the engine, encodes. As renderSuperimpose: validation is the
- * caller's, refusals come out as SuperimposeErrors.
+ * caller's, refusals come out as SuperimposeErrors, and `options.cache` shares
+ * decoded inputs across renders (plan it with mockupImageFields).
  */
 export async function renderMockupRequest(params: MockupParams, options: RenderOptions = {}): Promise<SuperimposeResult> {
   try {
@@ -48,13 +49,17 @@ export async function renderMockupRequest(params: MockupParams, options: RenderO
 async function renderMockupPlan(params: MockupParams, options: RenderOptions): Promise<SuperimposeResult> {
   const limits = { ...DEFAULT_PIXEL_LIMITS, ...options.limits };
   const deadline = options.timeoutMs === undefined ? undefined : deadlineAfter(options.timeoutMs);
-  const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl, signal: options.signal };
+  // With a cache, a load may serve other renders, so no load stops with this render's signal.
+  const sourceOptions = { allowFiles: options.allowFiles ?? true, loadUrl: options.loadUrl, signal: options.cache ? undefined : options.signal };
   const load = <R extends Raster>(field: string, source: ImageSource, decoder: (bytes: Buffer, decodeOptions: DecodeOptions) => Promise<R>): Promise<R> => {
     const limit = inputLimit(field, limits, options.names);
-    return loadImageSource(source, field, sourceOptions).then(async (bytes) => {
-      await checkSvgInput(bytes, field, { svg: options.svg ?? 'on', names: options.names, maxPixels: limit.maxPixels });
-      return decoder(bytes, { field, ...limit, deadline });
-    });
+    const fresh = () =>
+      loadImageSource(source, field, sourceOptions).then(async (bytes) => {
+        await checkSvgInput(bytes, field, { svg: options.svg ?? 'on', names: options.names, maxPixels: limit.maxPixels });
+        return decoder(bytes, { field, ...limit, deadline });
+      });
+    // Strings (paths, URLs, base64) name a source worth caching; the cache keys each field by how it decodes.
+    return options.cache && typeof source === 'string' ? (options.cache.get(field, source, fresh) as Promise<R>) : fresh();
   };
   // Every image is loaded and decoded at once.
   const base = load('base_image', params.base_image, decodeImage);

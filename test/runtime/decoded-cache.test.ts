@@ -50,3 +50,24 @@ describe('shared bases', () => {
     expect(second.data[0]).toBe(0);
   });
 });
+
+describe('mockup fields', () => {
+  it('share a design, a clip and an overlay of one file, and keep a base and a displacement map of it apart', async () => {
+    const cache = new DecodedImageCache();
+    const request = (design: string) => [
+      { field: 'base_image', source: 'shirt.png' },
+      { field: 'layers[0].image', source: design },
+      { field: 'layers[0].clip', source: 'shirt.png' },
+      { field: 'layers[1].image', source: 'shirt.png' },
+      { field: 'layers[1].displacement.map', source: 'shirt.png' },
+    ];
+    cache.planUses([...request('a.png'), ...request('b.png')]);
+    const decoded: string[] = [];
+    const decode = (field: string) => async () => (decoded.push(field), raster());
+    for (const uses of [request('a.png'), request('b.png')]) {
+      for (const { field, source } of uses) await cache.get(field, source, decode(field));
+    }
+    expect(decoded).toEqual(['base_image', 'layers[0].image', 'layers[0].clip', 'layers[1].displacement.map', 'layers[0].image']);
+    expect(cache.size).toBe(0);
+  });
+});
