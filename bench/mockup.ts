@@ -4,7 +4,10 @@
  * every input to raw in parallel and encoding the same output pixels with the
  * same settings: the work any mockup must do, whatever its engine. The ratio
  * says what the engine adds (homography, warp, blend, the blurred maps).
- * Then each example of examples/ as its template renders it.
+ * Then each example of examples/ as its template renders it, and a catalogue:
+ * the t-shirt template filled with 20 designs one after the other, as
+ * independent calls and through one DecodedImageCache (as `superimpose mockup
+ * --each` renders), where the photo, print area and folds map decode once.
  * Every iteration times the pair back to back in a rotating order; the figures
  * are medians. sharp is set up as the server sets it.
  * Usage: npx tsx bench/mockup.ts [iterations=15]
@@ -13,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { jpegOptions } from '../src/engine/codec.js';
-import { mockup, type MockupRequest } from '../src/index.js';
+import { DecodedImageCache, fillTemplate, mockup, type MockupRequest, type MockupTemplate } from '../src/index.js';
 import { configureSharpForServing } from '../src/runtime/renderer.js';
 import { examples, renderExample } from '../test/helpers/examples.js';
 import { mockupCaseNames, mockupCaseRequest } from '../test/helpers/mockup-cases.js';
@@ -87,3 +90,26 @@ for (const example of examples()) {
   for (let i = 0; i < iterations; i++) await renderExample(example);
   console.log(`example ${example.name.padEnd(36)} ${((performance.now() - started) / iterations).toFixed(1).padStart(6)} ms`);
 }
+
+// The catalogue: 20 hue-turned copies of the badge, as files, on the t-shirt template.
+const shirt = fileURLToPath(new URL('../examples/tshirt/', import.meta.url));
+const template = JSON.parse(readFileSync(`${shirt}template.json`, 'utf8')) as MockupTemplate;
+const local = (value: unknown) => (typeof value === 'string' && !value.startsWith('{{') && value !== 'base' ? `${shirt}${value}` : value);
+const resolved = JSON.parse(JSON.stringify(template), (key: string, value: unknown) => (['base_image', 'image', 'clip', 'map'].includes(key) ? local(value) : value)) as MockupTemplate;
+const badge = readFileSync(fileURLToPath(new URL('../examples/designs/badge.png', import.meta.url)));
+const designs = await Promise.all(Array.from({ length: 20 }, (_, i) => sharp(badge).modulate({ hue: i * 18 }).png().toBuffer()));
+const catalogue = async (cache?: DecodedImageCache) => {
+  for (const design of designs) await mockup(fillTemplate(resolved, { design }), cache ? { cache } : {});
+};
+await catalogue();
+const independent: number[] = [];
+const cached: number[] = [];
+for (let i = 0; i < 5; i++) {
+  let started = performance.now();
+  await catalogue();
+  independent.push((performance.now() - started) / designs.length);
+  started = performance.now();
+  await catalogue(new DecodedImageCache());
+  cached.push((performance.now() - started) / designs.length);
+}
+console.log(`catalogue, t-shirt x 20 designs: ${median(independent).toFixed(1)} ms a mockup as independent calls, ${median(cached).toFixed(1)} ms through one cache (${(median(independent) / median(cached)).toFixed(2)}x)`);
