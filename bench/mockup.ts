@@ -16,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { jpegOptions } from '../src/engine/codec.js';
-import { DecodedImageCache, fillTemplate, mockup, type MockupRequest, type MockupTemplate } from '../src/index.js';
+import { readTemplate } from '../src/cli/mockup/template.js';
+import { DecodedImageCache, fillTemplate, mockup, type MockupRequest } from '../src/index.js';
 import { configureSharpForServing } from '../src/runtime/renderer.js';
 import { examples, renderExample } from '../test/helpers/examples.js';
 import { mockupCaseNames, mockupCaseRequest } from '../test/helpers/mockup-cases.js';
@@ -93,9 +94,7 @@ for (const example of examples()) {
 
 // The catalogue: 20 hue-turned copies of the badge, as files, on the t-shirt template.
 const shirt = fileURLToPath(new URL('../examples/tshirt/', import.meta.url));
-const template = JSON.parse(readFileSync(`${shirt}template.json`, 'utf8')) as MockupTemplate;
-const local = (value: unknown) => (typeof value === 'string' && !value.startsWith('{{') && value !== 'base' ? `${shirt}${value}` : value);
-const resolved = JSON.parse(JSON.stringify(template), (key: string, value: unknown) => (['base_image', 'image', 'clip', 'map'].includes(key) ? local(value) : value)) as MockupTemplate;
+const { request: resolved } = await readTemplate(`${shirt}template.json`);
 const badge = readFileSync(fileURLToPath(new URL('../examples/designs/badge.png', import.meta.url)));
 const designs = await Promise.all(Array.from({ length: 20 }, (_, i) => sharp(badge).modulate({ hue: i * 18 }).png().toBuffer()));
 const catalogue = async (cache?: DecodedImageCache) => {

@@ -1,7 +1,7 @@
 // The library's public API, listed on purpose. The server is apart: 'superimpose-local/server'.
 export { superimpose, type SuperimposeOptions } from './library/superimpose.js';
 export type { SuperimposeResult } from './runtime/render.js';
-export { mockup, fillTemplate, templatePlaceholders, type MockupOptions, type MockupTemplate } from './library/mockup.js';
+export { mockup, fillTemplate, mapTemplateImages, templatePlaceholders, type MockupOptions, type MockupTemplate } from './library/mockup.js';
 export { mockupRequestSchema, parseMockupRequest, MOCKUP_LIMITS, type MockupRequest, type MockupParams } from './contract/mockup.js';
 export { BLEND_MODES, type BlendMode } from './engine/mockup/blend.js';
 export { FITS, type Fit } from './engine/mockup/fit.js';

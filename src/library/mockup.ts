@@ -28,7 +28,7 @@ export interface MockupTemplate {
 /** The placeholders a template names, each with the first field it fills. */
 export function templatePlaceholders(template: MockupTemplate): Map<string, string> {
   const found = new Map<string, string>();
-  forEachImageField(template, (value, field) => {
+  mapTemplateImages(template, (value, field) => {
     const name = typeof value === 'string' ? PLACEHOLDER.exec(value)?.[1] : undefined;
     if (name !== undefined && !found.has(name)) found.set(name, field);
     return value;
@@ -49,7 +49,7 @@ export function fillTemplate(template: MockupTemplate, values: Readonly<Record<s
       throw new SuperimposeError('invalid_parameter', `Expected a value for a placeholder of the template but received ${describeValue(name)}, which it does not name (it names ${known})`, { field: name });
     }
   }
-  const filled = forEachImageField(template, (value, field) => {
+  const filled = mapTemplateImages(template, (value, field) => {
     const name = typeof value === 'string' ? PLACEHOLDER.exec(value)?.[1] : undefined;
     if (name === undefined) return value;
     const image = values[name];
@@ -59,18 +59,25 @@ export function fillTemplate(template: MockupTemplate, values: Readonly<Record<s
   return filled as MockupRequest;
 }
 
-/** A copy of the template with each image field replaced by `fill(value, field)`; fields the template lacks stay absent. */
-function forEachImageField(template: MockupTemplate, fill: (value: unknown, field: string) => unknown): MockupTemplate {
-  const layers = (Array.isArray(template.layers) ? template.layers : []).map((layer, i) => {
-    const copy: Record<string, unknown> = { ...layer };
-    copy['image'] = fill(layer['image'], `layers[${i}].image`);
-    if ('clip' in layer) copy['clip'] = fill(layer['clip'], `layers[${i}].clip`);
-    const displacement = layer['displacement'];
-    if (displacement && typeof displacement === 'object' && 'map' in displacement) {
-      const map = (displacement as { map: unknown }).map;
-      copy['displacement'] = { ...displacement, map: map === 'base' ? map : fill(map, `layers[${i}].displacement.map`) };
-    }
-    return copy;
-  });
-  return { ...template, base_image: fill(template.base_image, 'base_image'), layers };
+/**
+ * A copy of a template (or of any request-shaped JSON) with each image field
+ * (base_image, and each layer's image, clip and displacement map other than
+ * "base") replaced by `fill(value, field)`; fields it lacks stay absent, and
+ * what is not shaped as a request is left for the contract to refuse.
+ */
+export function mapTemplateImages(template: MockupTemplate, fill: (value: unknown, field: string) => unknown): MockupTemplate {
+  const layers = Array.isArray(template.layers)
+    ? template.layers.map((layer: unknown, i) => {
+        if (typeof layer !== 'object' || layer === null) return layer;
+        const copy: Record<string, unknown> = { ...layer };
+        if ('image' in copy) copy['image'] = fill(copy['image'], `layers[${i}].image`);
+        if ('clip' in copy) copy['clip'] = fill(copy['clip'], `layers[${i}].clip`);
+        const displacement = copy['displacement'];
+        if (typeof displacement === 'object' && displacement !== null && 'map' in displacement && displacement.map !== 'base') {
+          copy['displacement'] = { ...displacement, map: fill(displacement.map, `layers[${i}].displacement.map`) };
+        }
+        return copy;
+      })
+    : template.layers;
+  return { ...template, ...('base_image' in template && { base_image: fill(template.base_image, 'base_image') }), layers } as MockupTemplate;
 }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { decodeImage } from '../../src/engine/codec.js';
 import type { Raster } from '../../src/engine/raster.js';
-import { mockup, type MockupRequest } from '../../src/index.js';
+import { mapTemplateImages, mockup, type MockupRequest, type MockupTemplate } from '../../src/index.js';
 
 /**
  * Cases in the mockup-reference layout (cases/NAME.json with a request whose
@@ -20,9 +20,8 @@ export const mockupCaseNames = (root: string): string[] =>
 
 /** A case's request with its image paths made absolute, as the library takes files. */
 export function mockupCaseRequest(root: string, name: string): MockupRequest {
-  const { request } = JSON.parse(readFileSync(join(root, 'cases', `${name}.json`), 'utf8')) as { request: MockupRequest };
-  const path = (value: unknown) => (typeof value === 'string' && value !== 'base' && !isAbsolute(value) ? join(root, value) : value);
-  return JSON.parse(JSON.stringify(request), (key: string, value: unknown) => (['base_image', 'image', 'clip', 'map'].includes(key) ? path(value) : value)) as MockupRequest;
+  const { request } = JSON.parse(readFileSync(join(root, 'cases', `${name}.json`), 'utf8')) as { request: MockupTemplate };
+  return mapTemplateImages(request, (value) => (typeof value === 'string' && !isAbsolute(value) ? join(root, value) : value)) as MockupRequest;
 }
 
 export interface MockupFigures {

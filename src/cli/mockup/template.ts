@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { templatePlaceholders, type MockupTemplate } from '../../library/mockup.js';
+import { mapTemplateImages, templatePlaceholders, type MockupTemplate } from '../../library/mockup.js';
 import { UsageError } from '../errors.js';
 import { closestName } from '../suggest.js';
 
@@ -28,7 +28,8 @@ export async function readTemplate(path: string): Promise<Template> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`Expected ${path} to hold a mockup template, a JSON object with base_image and layers`);
   }
-  return { path, request: resolvePaths(parsed as MockupTemplate, dirname(resolve(path))) };
+  const folder = dirname(resolve(path));
+  return { path, request: mapTemplateImages(parsed as MockupTemplate, (value) => fromFolder(folder, value)) };
 }
 
 /** Characters of base64: such a string may be an image itself, so it is taken as a path only when that file is there. */
@@ -41,25 +42,6 @@ function fromFolder(folder: string, value: unknown): unknown {
   if (text === '' || isAbsolute(text) || /^\{\{.*\}\}$/.test(text) || /^[a-z][a-z0-9+.-]*:/i.test(text)) return value;
   const path = join(folder, text);
   return existsSync(path) || !BASE64.test(text) ? path : value;
-}
-
-/** A copy of the template with every image field (base_image, and each layer's image, clip and displacement map) resolved. */
-function resolvePaths(template: MockupTemplate, folder: string): MockupTemplate {
-  const at = (value: unknown) => fromFolder(folder, value);
-  const layers = Array.isArray(template.layers)
-    ? template.layers.map((layer: unknown) => {
-        if (typeof layer !== 'object' || layer === null) return layer;
-        const copy: Record<string, unknown> = { ...layer };
-        if ('image' in copy) copy['image'] = at(copy['image']);
-        if ('clip' in copy) copy['clip'] = at(copy['clip']);
-        const displacement = copy['displacement'];
-        if (typeof displacement === 'object' && displacement !== null && 'map' in displacement && displacement.map !== 'base') {
-          copy['displacement'] = { ...displacement, map: at(displacement.map) };
-        }
-        return copy;
-      })
-    : template.layers;
-  return { ...template, ...('base_image' in template && { base_image: at(template.base_image) }), layers } as MockupTemplate;
 }
 
 /** One `NAME=VALUE` of a flag; `what` is how the usage writes the value. */
