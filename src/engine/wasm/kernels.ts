@@ -34,8 +34,29 @@ export interface Kernels {
   /** Unfilters PNG rows; returns how many it did (fewer at an unknown filter type). */
   readonly pngUnfilter: (input: number, out: number, prev: number, rows: number, rowBytes: number, bpp: number) => number;
   readonly rgbToRgba: (rgb: number, count: number, rgba: number) => void;
-  /** Makes `bytes` of scratch memory available from `scratchStart`; returns views, which a later call detaches. */
+  /** One mockup sample (warp.ts): 4 floats at `out`. */
+  readonly sampleBilinear: (design: number, width: number, height: number, sx: number, sy: number, coverage: number, out: number) => void;
+  /** Mockup steps 4–6 for a rectangle of base pixels; `layer` holds 16 doubles, `clip` and `luma` are 0 when absent. */
+  readonly warpRect: (layer: number, design: number, width: number, height: number, clip: number, luma: number, x: number, y: number, cols: number, rows: number, out: number) => void;
+  /** B(Cb, Cs) of the blend mode at `mode` in BLEND_MODES. */
+  readonly blendChannel: (mode: number, cb: number, cs: number) => number;
+  /** Mockup step 7 on `count` base pixels in place, under their samples. */
+  readonly blendRun: (base: number, channels: number, source: number, count: number, mode: number) => void;
+  /** Makes `bytes` of scratch memory available from `scratchStart`, over any kept block; returns views, which a later call detaches. */
   reserve(bytes: number): ScratchViews;
+  /**
+   * Keeps the first `bytes` of the scratch area, reserved and filled, for
+   * `owner` across calls: reserveAfterKept leaves them in place, reserve does not.
+   */
+  keep(owner: object, bytes: number): void;
+  /** Whether `owner`'s kept block is still in place. */
+  holds(owner: object): boolean;
+  /**
+   * Makes `bytes` of scratch memory available after the kept block, which
+   * stays in place unless the two would pass the instance's budget; returns
+   * where they start and the views.
+   */
+  reserveAfterKept(bytes: number): { readonly start: number; readonly views: ScratchViews };
   readonly scratchStart: number;
 }
 
@@ -43,6 +64,7 @@ export interface ScratchViews {
   readonly bytes: Uint8Array;
   readonly ints: Int32Array;
   readonly floats: Float32Array;
+  readonly doubles: Float64Array;
 }
 
 export const align16 = (offset: number): number => (offset + 15) & ~15;
@@ -51,28 +73,37 @@ let module: object | undefined;
 let shared: Kernels | undefined;
 
 /**
- * The compiled kernels (kernels.c), instantiated on first use: 10 KB,
+ * The compiled kernels (kernels.c), instantiated on first use: 36 KB,
  * synchronously. Calls are synchronous, so one scratch area serves every
  * caller in the thread; it grows to the largest pass and never shrinks,
  * which is why the drivers bound their passes or, through kernelsFor, take
- * an instance of their own.
+ * an instance of their own. A driver may keep data at the start of the area
+ * from one call to the next (keep), beside passes that work after it
+ * (reserveAfterKept) and until any other reserves the area.
  */
 export function loadKernels(): Kernels {
-  shared ??= instantiateKernels();
+  shared ??= instantiateKernels(SHARED_SCRATCH_BYTES);
   return shared;
 }
 
 /** Scratch bytes a pass may take from the shared area, which never shrinks. */
 export const SHARED_SCRATCH_BYTES = 8 << 20;
 
+/**
+ * What a block kept in the shared area leaves free there, for the passes
+ * that run between its owner's calls (the mockup's warp and blend runs).
+ */
+export const KEPT_HEADROOM_BYTES = 1 << 20;
+
 /** The shared kernels for a pass of up to SHARED_SCRATCH_BYTES, else an instance of its own, freed with it. */
-export const kernelsFor = (bytes: number): Kernels => (bytes <= SHARED_SCRATCH_BYTES ? loadKernels() : instantiateKernels());
+export const kernelsFor = (bytes: number): Kernels => (bytes <= SHARED_SCRATCH_BYTES ? loadKernels() : instantiateKernels(Infinity));
 
 /**
- * A separate instance with a scratch area of its own, freed with it: for a
- * pass that needs more memory than the shared area should keep.
+ * An instance of the kernels. `budget` bounds a kept block and a pass after
+ * it together: the shared area's bound, or none for an instance of its own,
+ * freed with it, for a pass that needs more memory than the shared area should keep.
  */
-function instantiateKernels(): Kernels {
+function instantiateKernels(budget: number): Kernels {
   module ??= new WebAssembly.Module(Buffer.from(KERNELS_WASM, 'base64'));
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as {
@@ -94,11 +125,25 @@ function instantiateKernels(): Kernels {
     rotate_row: Kernels['rotateRow'];
     png_unfilter: Kernels['pngUnfilter'];
     rgb_to_rgba: Kernels['rgbToRgba'];
+    sample_bilinear: Kernels['sampleBilinear'];
+    warp_rect: Kernels['warpRect'];
+    blend_channel: Kernels['blendChannel'];
+    blend_run: Kernels['blendRun'];
   };
   exports.init();
   const { memory } = exports;
   const scratchStart = align16(Number(exports.__heap_base.value));
   let views: ScratchViews | undefined;
+  let kept: { readonly owner: object; readonly end: number } | undefined;
+  const reserve = (bytes: number): ScratchViews => {
+    const needed = scratchStart + bytes;
+    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
+    if (views?.bytes.buffer !== memory.buffer) {
+      const { buffer } = memory;
+      views = { bytes: new Uint8Array(buffer), ints: new Int32Array(buffer), floats: new Float32Array(buffer), doubles: new Float64Array(buffer) };
+    }
+    return views;
+  };
   return {
     nearestRow: exports.nearest_row,
     bilinearRow: exports.bilinear_row,
@@ -115,14 +160,23 @@ function instantiateKernels(): Kernels {
     rotateRow: exports.rotate_row,
     pngUnfilter: exports.png_unfilter,
     rgbToRgba: exports.rgb_to_rgba,
+    sampleBilinear: exports.sample_bilinear,
+    warpRect: exports.warp_rect,
+    blendChannel: exports.blend_channel,
+    blendRun: exports.blend_run,
     scratchStart,
     reserve(bytes) {
-      const needed = scratchStart + bytes;
-      if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
-      if (views?.bytes.buffer !== memory.buffer) {
-        views = { bytes: new Uint8Array(memory.buffer), ints: new Int32Array(memory.buffer), floats: new Float32Array(memory.buffer) };
-      }
-      return views;
+      kept = undefined;
+      return reserve(bytes);
+    },
+    keep(owner, bytes) {
+      kept = { owner, end: align16(scratchStart + bytes) };
+    },
+    holds: (owner) => kept?.owner === owner,
+    reserveAfterKept(bytes) {
+      if (kept && kept.end - scratchStart + bytes > budget) kept = undefined;
+      const start = kept?.end ?? scratchStart;
+      return { start, views: reserve(start - scratchStart + bytes) };
     },
   };
 }

@@ -22,3 +22,22 @@ export function forEachColumnPass(window: Rect, span: (first: number, end: numbe
     first = end;
   }
 }
+
+/**
+ * Splits `rect`'s pixels, row-major, into runs of at most `maxPixels`: whole
+ * rows while one fits, else pieces of a row. A run is contiguous in a
+ * rect-sized row-major buffer, from pixel `offset`.
+ */
+export function forEachRun(rect: Rect, maxPixels: number, run: (part: Rect, offset: number) => void): void {
+  if (rect.width <= 0 || rect.height <= 0) return;
+  if (rect.width <= maxPixels) {
+    const rows = Math.floor(maxPixels / rect.width);
+    for (let top = 0; top < rect.height; top += rows) run({ x: rect.x, y: rect.y + top, width: rect.width, height: Math.min(rows, rect.height - top) }, top * rect.width);
+    return;
+  }
+  for (let row = 0; row < rect.height; row++) {
+    for (let left = 0; left < rect.width; left += maxPixels) {
+      run({ x: rect.x + left, y: rect.y + row, width: Math.min(maxPixels, rect.width - left), height: 1 }, row * rect.width + left);
+    }
+  }
+}
