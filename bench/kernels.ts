@@ -13,7 +13,9 @@
  *   and fold map, band by band as the pipeline warps it (the design copied
  *   into the kernel's memory once a layer);
  * - the mockup's blend: that warp's samples over the t-shirt, multiply on RGB
- *   and soft-light on RGBA (alpha from the print area), band by band.
+ *   and soft-light on RGBA (alpha from the print area), band by band;
+ * - the mockup's displacement blur: a 1000x1000 map (noise) at blur 2 and 3.5,
+ *   its luma included on both sides.
  * Usage: npx tsx bench/kernels.ts [iterations=30]
  */
 import { readFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { RESAMPLE_PLANNERS } from '../src/engine/resample.js';
 import { rotatedSize, rotateOverlay, rotationSource } from '../src/engine/rotate.js';
 import { referenceArea } from '../test/helpers/area-reference.js';
 import { referenceBlendInto } from '../test/helpers/blend-reference.js';
+import { referenceDisplacementLuma } from '../test/helpers/gaussian-reference.js';
 import { referenceNearestExact } from '../test/helpers/nearest-reference.js';
 import { referenceMaskLuma, referenceResizeBicubicPillow } from '../test/helpers/mask-reference.js';
 import { referenceRotate } from '../test/helpers/rotate-reference.js';
@@ -118,7 +121,12 @@ function blend(mode: BlendMode, channels: 3 | 4): [() => unknown, () => unknown]
   return [run(blendInto, base()), run(referenceBlendInto, base())];
 }
 
+function gaussian(map: Raster, blur: number): [() => unknown, () => unknown] {
+  return [() => displacementLuma(map, blur), () => referenceDisplacementLuma(map, blur)];
+}
+
 const seedOverlay = overlay(1280, 960);
+const displacementMap: Raster = { width: 1000, height: 1000, channels: 4, data: overlay(1000, 1000).data };
 const maskGrey = maskLuma(seedOverlay);
 const maskSize = { width: 512, height: 384 };
 const cases: [string, [() => unknown, () => unknown]][] = [
@@ -133,6 +141,8 @@ const cases: [string, [() => unknown, () => unknown]][] = [
   ['mockup warp, 1000x1000 badge on a perspective quad over a 900x1000 t-shirt, clip and fold map', warp()],
   ['mockup blend, multiply over RGB, that layer', blend('multiply', 3)],
   ['mockup blend, soft-light over RGBA, that layer', blend('soft-light', 4)],
+  ['displacement blur, 1000x1000 map at blur 2', gaussian(displacementMap, 2)],
+  ['displacement blur, 1000x1000 map at blur 3.5', gaussian(displacementMap, 3.5)],
 ];
 
 console.log(`WebAssembly kernels against the JavaScript they replaced, ${iterations} paired iterations:`);

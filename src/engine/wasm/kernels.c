@@ -916,3 +916,101 @@ void blend_run(uint8_t *base, int32_t channels, const float *source, int32_t cou
     case EXCLUSION: blend_pixels(EXCLUSION, base, channels, source, count); break;
   }
 }
+
+/*
+ * The displacement map's Gaussian blur (src/engine/mockup/displacement.ts), in
+ * strips: the horizontal pass fills a ring of `ring_rows` rows (row i in slot
+ * i mod ring_rows) as the strips need them, the vertical pass reads its rows
+ * from the ring. Each pixel's sums run tap by tap from 0 up, as the former
+ * JavaScript's did; f64x2 lanes hold neighbouring pixels, never one pixel's
+ * terms, so every sum rounds as there.
+ */
+
+/* Horizontal pass of `count` luma rows (the first being row `first`) into the ring; `line` holds width + 2·radius doubles. */
+void gaussian_across(const uint8_t *luma, int32_t width, int32_t first, int32_t count, const double *taps, int32_t radius,
+                     double *line, double *ring, int32_t ring_rows) {
+  const int32_t n = 2 * radius + 1, padded = width + 2 * radius;
+  for (int32_t r = 0; r < count; r++) {
+    const uint8_t *row = luma + r * width;
+    /* Padded with the edge values, so the taps need no clamping. */
+    for (int32_t i = 0; i < padded; i++) line[i] = (double)row[clamp_index(i - radius, width)];
+    double *out = ring + ((first + r) % ring_rows) * width;
+    int32_t x = 0;
+    for (; x + 8 <= width; x += 8) {
+      v128_t a0 = splat64(0.0), a1 = a0, a2 = a0, a3 = a0;
+      const double *p = line + x;
+      for (int32_t k = 0; k < n; k++, p++) {
+        const v128_t t = splat64(taps[k]);
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(t, wasm_v128_load(p)));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(t, wasm_v128_load(p + 2)));
+        a2 = wasm_f64x2_add(a2, wasm_f64x2_mul(t, wasm_v128_load(p + 4)));
+        a3 = wasm_f64x2_add(a3, wasm_f64x2_mul(t, wasm_v128_load(p + 6)));
+      }
+      wasm_v128_store(out + x, a0);
+      wasm_v128_store(out + x + 2, a1);
+      wasm_v128_store(out + x + 4, a2);
+      wasm_v128_store(out + x + 6, a3);
+    }
+    for (; x + 2 <= width; x += 2) {
+      v128_t a = splat64(0.0);
+      for (int32_t k = 0; k < n; k++) a = wasm_f64x2_add(a, wasm_f64x2_mul(splat64(taps[k]), wasm_v128_load(line + x + k)));
+      wasm_v128_store(out + x, a);
+    }
+    for (; x < width; x++) {
+      double sum = 0.0;
+      for (int32_t k = 0; k < n; k++) sum += taps[k] * line[x + k];
+      out[x] = sum;
+    }
+  }
+}
+
+/* min(255, floor(v + 0.5)) as bytes, in int32 lanes 0–1; v is never negative. */
+static inline v128_t round_bytes2(v128_t v) {
+  return wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_pmin(wasm_f64x2_floor(wasm_f64x2_add(v, splat64(0.5))), splat64(255.0)));
+}
+
+static inline void store_bytes2(uint8_t *out, v128_t v) {
+  const v128_t ints = round_bytes2(v);
+  const v128_t shorts = wasm_i16x8_narrow_i32x4(ints, ints);
+  wasm_v128_store16_lane(out, wasm_u8x16_narrow_i16x8(shorts, shorts), 0);
+}
+
+/*
+ * Vertical pass for output rows y0 .. y0 + count − 1 of `height`, each row's
+ * taps reading rows clamped to the image from the ring; `rows` holds 2·radius + 1
+ * pointers. Rounded once to bytes at `out`.
+ */
+void gaussian_down(const double *ring, int32_t ring_rows, int32_t width, int32_t height, int32_t y0, int32_t count,
+                   const double *taps, int32_t radius, const double **rows, uint8_t *out) {
+  const int32_t n = 2 * radius + 1;
+  for (int32_t r = 0; r < count; r++, out += width) {
+    const int32_t y = y0 + r;
+    for (int32_t k = 0; k < n; k++) rows[k] = ring + (clamp_index(y + k - radius, height) % ring_rows) * width;
+    int32_t x = 0;
+    for (; x + 8 <= width; x += 8) {
+      v128_t a0 = splat64(0.0), a1 = a0, a2 = a0, a3 = a0;
+      for (int32_t k = 0; k < n; k++) {
+        const v128_t t = splat64(taps[k]);
+        const double *p = rows[k] + x;
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(t, wasm_v128_load(p)));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(t, wasm_v128_load(p + 2)));
+        a2 = wasm_f64x2_add(a2, wasm_f64x2_mul(t, wasm_v128_load(p + 4)));
+        a3 = wasm_f64x2_add(a3, wasm_f64x2_mul(t, wasm_v128_load(p + 6)));
+      }
+      store_bytes2(out + x, a0);
+      store_bytes2(out + x + 2, a1);
+      store_bytes2(out + x + 4, a2);
+      store_bytes2(out + x + 6, a3);
+    }
+    for (; x + 2 <= width; x += 2) {
+      v128_t a = splat64(0.0);
+      for (int32_t k = 0; k < n; k++) a = wasm_f64x2_add(a, wasm_f64x2_mul(splat64(taps[k]), wasm_v128_load(rows[k] + x)));
+      store_bytes2(out + x, a);
+    }
+    for (; x < width; x++) {
+      double sum = 0.0;
+      for (int32_t k = 0; k < n; k++) sum += taps[k] * rows[k][x];
+      out[x] = (uint8_t)wasm_i32x4_extract_lane(round_bytes2(splat64(sum)), 0);
+    }
+  }
+}

@@ -42,6 +42,10 @@ export interface Kernels {
   readonly blendChannel: (mode: number, cb: number, cs: number) => number;
   /** Mockup step 7 on `count` base pixels in place, under their samples. */
   readonly blendRun: (base: number, channels: number, source: number, count: number, mode: number) => void;
+  /** The displacement blur's horizontal pass: `count` luma rows, the first being row `first`, into slots row mod `ringRows` of the ring. */
+  readonly gaussianAcross: (luma: number, width: number, first: number, count: number, taps: number, radius: number, line: number, ring: number, ringRows: number) => void;
+  /** Its vertical pass: rows y0 .. y0 + count − 1 from the ring, rounded to bytes; `rows` is room for 2·radius + 1 pointers. */
+  readonly gaussianDown: (ring: number, ringRows: number, width: number, height: number, y0: number, count: number, taps: number, radius: number, rows: number, out: number) => void;
   /** Makes `bytes` of scratch memory available from `scratchStart`, over any kept block; returns views, which a later call detaches. */
   reserve(bytes: number): ScratchViews;
   /**
@@ -73,7 +77,7 @@ let module: object | undefined;
 let shared: Kernels | undefined;
 
 /**
- * The compiled kernels (kernels.c), instantiated on first use: 36 KB,
+ * The compiled kernels (kernels.c), instantiated on first use: 38 KB,
  * synchronously. Calls are synchronous, so one scratch area serves every
  * caller in the thread; it grows to the largest pass and never shrinks,
  * which is why the drivers bound their passes or, through kernelsFor, take
@@ -129,6 +133,8 @@ function instantiateKernels(budget: number): Kernels {
     warp_rect: Kernels['warpRect'];
     blend_channel: Kernels['blendChannel'];
     blend_run: Kernels['blendRun'];
+    gaussian_across: Kernels['gaussianAcross'];
+    gaussian_down: Kernels['gaussianDown'];
   };
   exports.init();
   const { memory } = exports;
@@ -164,6 +170,8 @@ function instantiateKernels(budget: number): Kernels {
     warpRect: exports.warp_rect,
     blendChannel: exports.blend_channel,
     blendRun: exports.blend_run,
+    gaussianAcross: exports.gaussian_across,
+    gaussianDown: exports.gaussian_down,
     scratchStart,
     reserve(bytes) {
       kept = undefined;
