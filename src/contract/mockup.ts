@@ -144,6 +144,8 @@ function layerSchema<I extends ImageForm>(images: I) {
         return `Expected exactly one of quad and box for ${fieldOf(issue.path ?? [])} but received ${layer?.quad === undefined ? 'neither' : 'both'}`;
       },
     })
+    // The refinement does not reach the JSON Schema: the document says it itself.
+    .meta({ oneOf: [{ required: ['quad'] }, { required: ['box'] }] })
     .transform(({ quad, box, displacement, ...rest }) => {
       const area: Quad = quad ?? boxQuad(box!);
       return { ...rest, quad: area, ...(displacement && { displacement }) };

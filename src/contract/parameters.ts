@@ -35,7 +35,7 @@ export type ImageForm = 'library' | 'json';
 // Plain character-class runs only: a group repeated per character would overflow
 // V8's backtracking stack on a base64 string of a few megabytes.
 const JSON_IMAGE_PATTERN =
-  '^\\s*(?:[dD][aA][tT][aA]:[^,]*,[\\s\\S]*|[hH][tT][tT][pP][sS]?://\\S+|[A-Za-z0-9+/_\\-\\s]*[A-Za-z0-9+/_-]\\s*[A-Za-z0-9+/_-][\\s=]*)$';
+  '^\\s*(?:[dD][aA][tT][aA]:[^,]*,\\s*\\S[\\s\\S]*|[hH][tT][tT][pP][sS]?://\\S+|[A-Za-z0-9+/_\\-\\s]*[A-Za-z0-9+/_-]\\s*[A-Za-z0-9+/_-][\\s=]*)$';
 
 function range(spec: { min?: number; max?: number }): string {
   if (spec.min !== undefined && spec.max !== undefined) return ` between ${spec.min} and ${spec.max}`;
