@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ImageComparison } from '../golden/compare.js';
 import { describeTolerance } from '../golden/tolerance.js';
 import {
   assertExpectationsExist,
@@ -9,10 +12,26 @@ import {
   updateGoldenCase,
   verifyGoldenCase,
   writeFailureArtifacts,
+  type GoldenVerdict,
 } from '../golden/suite.js';
 import { parseCommandLine } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { flagHelp, type DocumentedFlag } from './flags.js';
 import { printLine, type CliIo } from './io.js';
+import { checkOutputPath } from './output.js';
+
+const GOLDEN_FLAGS: Record<string, DocumentedFlag> = {
+  junit: {
+    kind: 'string',
+    value: 'an .xml file name for the JUnit report',
+    placeholder: 'FILE.xml',
+    help: 'verify: also write a JUnit XML report, whatever the outcome:\na testcase per case, a failure with its figures and its diff\nimage',
+  },
+  json: {
+    kind: 'boolean',
+    help: 'verify: print {"cases": [{"name", "ok", "diffPixels",\n"maxError", "meanError"}], "passed", "failed"} on stdout,\nthe ok/FAIL lines on stderr instead; diffPixels counts the\npixels judged different (at the threshold), maxError and\nmeanError are channel levels (0 to 255); a case whose size\ndiffers from its expectation has null for all three',
+  },
+};
 
 export const GOLDEN_HELP = `Usage: superimpose golden verify|update DIR [CASE ...]
 
@@ -27,16 +46,24 @@ written to DIR/failures/; verify exits 1 if any case fails. update renders the
 expectations (all, or the named cases): the way to create them for new cases.
 It refuses when CI is set.
 
+Options:
+${flagHelp(GOLDEN_FLAGS)}
+
 Examples:
   superimpose golden update golden rotate-90
-  superimpose golden verify golden`;
+  superimpose golden verify golden
+  superimpose golden verify golden --junit reports/golden.xml --json > golden.json`;
 
 export async function goldenCommand(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCommandLine(args, {}, 'golden');
+  const { values, positionals } = parseCommandLine(args, GOLDEN_FLAGS, 'golden');
   const [action, dir, ...names] = positionals;
   if ((action !== 'verify' && action !== 'update') || !dir) throw new UsageError('Expected superimpose golden verify|update DIR');
+  const junit = typeof values['junit'] === 'string' ? values['junit'] : undefined;
+  const json = values['json'] === true;
+  if (action === 'update' && (junit !== undefined || json)) throw new UsageError(`--${junit !== undefined ? 'junit' : 'json'} reports on golden verify, not golden update`);
+  if (junit !== undefined) await checkOutputPath(junit, '--junit', 'golden.xml');
   try {
-    return await (action === 'update' ? update(dir, names, io) : verify(dir, names, io));
+    return await (action === 'update' ? update(dir, names, io) : verify(dir, names, io, { junit, json }));
   } catch (error) {
     if (error instanceof GoldenFolderError) throw new UsageError(error.message, { cause: error });
     throw error;
@@ -64,22 +91,84 @@ async function update(dir: string, names: readonly string[], io: CliIo): Promise
   return EXIT.ok;
 }
 
-async function verify(dir: string, names: readonly string[], io: CliIo): Promise<number> {
+/** One case's outcome as the reports give it: the verdict, how long it took, and the files written for it. */
+interface CaseResult {
+  readonly verdict: GoldenVerdict;
+  readonly seconds: number;
+  readonly written: readonly string[];
+}
+
+interface VerifyOutputs {
+  readonly junit: string | undefined;
+  readonly json: boolean;
+}
+
+async function verify(dir: string, names: readonly string[], io: CliIo, outputs: VerifyOutputs): Promise<number> {
   const cases = await selectCases(dir, names);
   await assertExpectationsExist(dir, cases, names.length === 0);
-  let failed = 0;
-  let exact = 0;
+  // With --json, stdout carries only the summary; the human lines still show progress on stderr.
+  const say = outputs.json ? (line: string) => void io.stderr.write(`${line}\n`) : (line: string) => printLine(io, line);
+  const results: CaseResult[] = [];
   for (const goldenCase of cases) {
+    const start = performance.now();
     const verdict = await verifyGoldenCase(dir, goldenCase);
-    if (verdict.exact) exact++;
+    const seconds = (performance.now() - start) / 1000;
     if (verdict.pass) {
-      printLine(io, `ok   ${goldenCase.name}${verdict.exact ? ' (exact)' : `: ${describeComparison(verdict.comparison)}`}`);
+      results.push({ verdict, seconds, written: [] });
+      say(`ok   ${goldenCase.name}${verdict.exact ? ' (exact)' : `: ${describeComparison(verdict.comparison)}`}`);
       continue;
     }
-    failed++;
     const written = await writeFailureArtifacts(join(dir, 'failures'), verdict);
-    printLine(io, `FAIL ${goldenCase.name}: ${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)}); wrote ${written.join(', ')}`);
+    results.push({ verdict, seconds, written });
+    say(`FAIL ${goldenCase.name}: ${failureMessage(verdict)}; wrote ${written.join(', ')}`);
   }
-  printLine(io, `${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
+  const failed = results.filter((r) => !r.verdict.pass).length;
+  const exact = results.filter((r) => r.verdict.exact).length;
+  say(`${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
+  if (outputs.junit !== undefined) await writeFile(outputs.junit, junitReport(results));
+  if (outputs.json) printLine(io, JSON.stringify(jsonSummary(results)));
   return failed > 0 ? EXIT.different : EXIT.ok;
+}
+
+const failureMessage = (verdict: GoldenVerdict): string => `${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)})`;
+
+/** The figures of a comparison; a size mismatch compared no pixels, so it has none. */
+function figures(comparison: ImageComparison): { diffPixels: number | null; maxError: number | null; meanError: number | null } {
+  if (comparison.kind === 'size-mismatch') return { diffPixels: null, maxError: null, meanError: null };
+  return { diffPixels: comparison.mismatchedPixels, maxError: comparison.maxChannelError, meanError: comparison.meanAbsoluteError };
+}
+
+function jsonSummary(results: readonly CaseResult[]) {
+  const cases = results.map(({ verdict }) => ({ name: verdict.name, ok: verdict.pass, ...figures(verdict.comparison) }));
+  const passed = cases.filter((c) => c.ok).length;
+  return { cases, passed, failed: cases.length - passed };
+}
+
+const XML_ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
+
+/** Text for an XML attribute or element; characters XML 1.0 cannot carry at all become U+FFFD. */
+function xml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => XML_ENTITIES[c]!).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
+}
+
+const seconds = (s: number): string => s.toFixed(3);
+
+/** JUnit XML as CI systems read it: one suite, a testcase per case, a failure with the figures and the files written. */
+function junitReport(results: readonly CaseResult[]): string {
+  const failures = results.filter((r) => !r.verdict.pass).length;
+  const total = results.reduce((sum, r) => sum + r.seconds, 0);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuite name="golden" tests="${results.length}" failures="${failures}" errors="0" time="${seconds(total)}">`];
+  for (const { verdict, seconds: time, written } of results) {
+    const head = `  <testcase classname="golden" name="${xml(verdict.name)}" time="${seconds(time)}"`;
+    if (verdict.pass) {
+      lines.push(`${head}/>`);
+      continue;
+    }
+    const diffImage = written.find((path) => path.endsWith('.diff.png'));
+    const actual = written.find((path) => path.endsWith('.actual.png'));
+    const where = [diffImage ? `diff image: ${diffImage}` : 'no diff image: the sizes differ', ...(actual ? [`actual image: ${actual}`] : [])].join('\n');
+    lines.push(`${head}>`, `    <failure message="${xml(failureMessage(verdict))}" type="golden-mismatch">${xml(where)}</failure>`, '  </testcase>');
+  }
+  lines.push('</testsuite>', '');
+  return lines.join('\n');
 }

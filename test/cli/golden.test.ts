@@ -1,5 +1,7 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import sax from 'sax';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { editCase, goldenFolderWith, shiftedCopy } from './images.js';
 import { run, tmp } from './run.js';
@@ -87,5 +89,139 @@ describe('superimpose golden on a folder that cannot be verified as it is', () =
     await rm(join(dir, 'expected'), { recursive: true });
     expect(await run(['golden', 'update', dir], { env: { CI: '' } })).toMatchObject({ code: 0, stdout: 'updated rotate-180\nupdated rotate-90\n' });
     expect((await run(['golden', 'verify', dir])).stdout).toMatch(/2 passed, 0 failed \(2 exact\)/);
+  });
+});
+
+/**
+ * A folder of four cases: rotate-180 passes, rotate-90 and a<b&"c' (a copy of
+ * it, for escaping) differ by one level in one pixel, and smaller's
+ * expectation is 10 pixels narrower than its render.
+ */
+const AWKWARD = `a<b&"c'`;
+async function mixedFolder(): Promise<string> {
+  const dir = await folder();
+  const expected = (name: string) => join(dir, 'expected', `${name}.png`);
+  await shiftedCopy(expected('rotate-90'), expected('rotate-90'), 1, 1);
+  await copyFile(join(dir, 'cases/rotate-90.json'), join(dir, 'cases', `${AWKWARD}.json`));
+  await copyFile(expected('rotate-90'), expected(AWKWARD));
+  await copyFile(join(dir, 'cases/rotate-180.json'), join(dir, 'cases/smaller.json'));
+  const { width, height } = await sharp(expected('rotate-180')).metadata();
+  await sharp(expected('rotate-180')).resize(width - 10, height, { fit: 'fill' }).png().toFile(expected('smaller'));
+  return dir;
+}
+
+interface Element {
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+  readonly children: Element[];
+  text: string;
+}
+
+/** Parses XML strictly (sax throws on anything not well-formed) into a tree of elements. */
+function parseXml(text: string): Element {
+  const parser = sax.parser(true);
+  const root: Element = { name: '#document', attributes: {}, children: [], text: '' };
+  const stack = [root];
+  parser.onopentag = (tag) => {
+    const element: Element = { name: tag.name, attributes: tag.attributes as Record<string, string>, children: [], text: '' };
+    stack.at(-1)!.children.push(element);
+    stack.push(element);
+  };
+  parser.onclosetag = () => void stack.pop();
+  parser.ontext = (t) => void (stack.at(-1)!.text += t);
+  parser.onerror = (error) => {
+    throw error;
+  };
+  parser.write(text).close();
+  expect(root.children).toHaveLength(1);
+  return root.children[0]!;
+}
+
+const ONE_LEVEL = /^1 of 106800 pixels differ \(0\.001%\), max channel difference 1, mean 0\.0000 \(allowed: exact\)$/;
+
+describe('superimpose golden verify --junit and --json', () => {
+  it('writes a JUnit report that parses, with the counts, each case by name and the failures with their figures and diff images', async () => {
+    const dir = await mixedFolder();
+    const report = join(dir, 'report.xml');
+    const result = await run(['golden', 'verify', dir, '--junit', report]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^1 passed, 3 failed \(1 exact\)$/m);
+    const xml = await readFile(report, 'utf8');
+    expect(xml).toContain(`name="a&lt;b&amp;&quot;c&apos;"`);
+    const suite = parseXml(xml);
+    expect(suite.name).toBe('testsuite');
+    expect(suite.attributes).toMatchObject({ name: 'golden', tests: '4', failures: '3' });
+    expect(Number(suite.attributes['time'])).toBeGreaterThan(0);
+    const cases = suite.children.map(({ name, attributes, children }) => ({ name, attributes, children }));
+    expect(cases.map((c) => [c.name, c.attributes['classname'], c.attributes['name']])).toEqual([
+      ['testcase', 'golden', AWKWARD],
+      ['testcase', 'golden', 'rotate-180'],
+      ['testcase', 'golden', 'rotate-90'],
+      ['testcase', 'golden', 'smaller'],
+    ]);
+    for (const c of cases) expect(c.attributes['time']).toMatch(/^\d+\.\d{3}$/);
+    const failureOf = (name: string) => suite.children.find((c) => c.attributes['name'] === name)!.children;
+    expect(failureOf('rotate-180')).toEqual([]);
+    for (const name of [AWKWARD, 'rotate-90']) {
+      const [failure, ...rest] = failureOf(name);
+      expect(rest).toEqual([]);
+      expect(failure!.name).toBe('failure');
+      expect(failure!.attributes['message']).toMatch(ONE_LEVEL);
+      expect(failure!.text).toContain(`diff image: ${join(dir, 'failures', `${name}.diff.png`)}`);
+      expect(failure!.text).toContain(`actual image: ${join(dir, 'failures', `${name}.actual.png`)}`);
+    }
+    const [mismatch] = failureOf('smaller');
+    expect(mismatch!.attributes['message']).toBe('size 400x267 where 390x267 was expected (allowed: exact)');
+    expect(mismatch!.text).toMatch(/^no diff image: the sizes differ\nactual image: .*smaller\.actual\.png$/);
+  });
+
+  it('prints a summary that parses as the expected object, with the human lines on stderr', async () => {
+    const dir = await mixedFolder();
+    const result = await run(['golden', 'verify', dir, '--json']);
+    expect(result.code).toBe(1);
+    const oneLevel = { ok: false, diffPixels: 1, maxError: 1, meanError: 1 / (106800 * 4) };
+    expect(JSON.parse(result.stdout)).toEqual({
+      cases: [
+        { name: AWKWARD, ...oneLevel },
+        { name: 'rotate-180', ok: true, diffPixels: 0, maxError: 0, meanError: 0 },
+        { name: 'rotate-90', ...oneLevel },
+        { name: 'smaller', ok: false, diffPixels: null, maxError: null, meanError: null },
+      ],
+      passed: 1,
+      failed: 3,
+    });
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^FAIL smaller: size 400x267 where 390x267 was expected/m);
+    expect(result.stderr).toMatch(/^1 passed, 3 failed \(1 exact\)$/m);
+  });
+
+  it.each([
+    { outcome: 'a failing case', spoil: true, args: [], code: 1 },
+    { outcome: 'a failing case', spoil: true, args: ['--json'], code: 1 },
+    { outcome: 'a failing case', spoil: true, args: ['--junit', 'REPORT'], code: 1 },
+    { outcome: 'a failing case', spoil: true, args: ['--json', '--junit', 'REPORT'], code: 1 },
+    { outcome: 'every case passing', spoil: false, args: ['--json', '--junit', 'REPORT'], code: 0 },
+  ])('keeps exit $code for $outcome with $args, the report written either way', async ({ spoil, args, code }) => {
+    const dir = await folder();
+    if (spoil) await shiftedCopy(join(dir, 'expected/rotate-90.png'), join(dir, 'expected/rotate-90.png'), 1, 1);
+    const report = join(dir, 'report.xml');
+    const result = await run(['golden', 'verify', dir, ...args.map((a) => (a === 'REPORT' ? report : a))]);
+    expect(result.code, result.stderr).toBe(code);
+    if (args.includes('--junit')) expect(parseXml(await readFile(report, 'utf8')).attributes).toMatchObject({ tests: '2', failures: String(code) });
+    if (args.includes('--json')) expect(JSON.parse(result.stdout)).toMatchObject({ passed: 2 - code, failed: code });
+  });
+
+  it.each([
+    { args: ['golden', '--help'], code: 0, out: /^ {2}--junit FILE\.xml {2}verify: also write a JUnit XML report[\s\S]*^ {2}--json {12}verify: print/m, err: /^$/ },
+    { args: ['golden', 'verify', 'golden', '--jsn'], code: 2, out: /^$/, err: /^superimpose: unknown flag --jsn; did you mean --json\?\n$/ },
+    { args: ['golden', 'verify', 'golden', '--junt', 'r.xml'], code: 2, out: /^$/, err: /^superimpose: unknown flag --junt; did you mean --junit\?\n$/ },
+    { args: ['golden', 'verify', 'golden', '--junit'], code: 2, out: /^$/, err: /^superimpose: --junit needs a value: an \.xml file name/ },
+    { args: ['golden', 'update', 'golden', '--json'], code: 2, out: /^$/, err: /^superimpose: --json reports on golden verify, not golden update\n$/ },
+    { args: ['golden', 'verify', 'golden', '--junit', '/no/such/folder/r.xml'], code: 2, out: /^$/, err: /^superimpose: --junit \/no\/such\/folder\/r\.xml: the folder \/no\/such\/folder does not exist\n$/ },
+  ])('$args: exit $code', async ({ args, code, out, err }) => {
+    const result = await run(args);
+    expect(result.code).toBe(code);
+    expect(result.stdout).toMatch(out);
+    expect(result.stderr).toMatch(err);
   });
 });
