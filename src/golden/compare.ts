@@ -1,6 +1,7 @@
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
+import { exactDiff } from '../library/exact-diff.js';
 
 interface Size {
   readonly width: number;
@@ -41,37 +42,6 @@ async function toRgba(image: Buffer | string): Promise<Rgba8> {
 }
 
 /**
- * One pass over both images: the pixels that differ at all, the channel
- * differences' sum and maximum, and the diff picture (red where a pixel
- * differs, elsewhere the first image faded into white, as pixelmatch draws its own).
- */
-function exactDiff(a: Buffer, e: Buffer, diff: Buffer): { differing: number; sum: number; max: number } {
-  let differing = 0;
-  let sum = 0;
-  let max = 0;
-  for (let i = 0; i < a.length; i += 4) {
-    let pixelMax = 0;
-    for (let c = i; c < i + 4; c++) {
-      const d = Math.abs(a[c]! - e[c]!);
-      sum += d;
-      if (d > pixelMax) pixelMax = d;
-    }
-    if (pixelMax > max) max = pixelMax;
-    if (pixelMax > 0) {
-      differing++;
-      diff[i] = 255;
-      diff[i + 1] = 0;
-      diff[i + 2] = 0;
-    } else {
-      const luma = 0.29889531 * a[i]! + 0.58662247 * a[i + 1]! + 0.11448223 * a[i + 2]!;
-      diff[i] = diff[i + 1] = diff[i + 2] = 255 + ((luma - 255) * 0.1 * a[i + 3]!) / 255;
-    }
-    diff[i + 3] = 255;
-  }
-  return { differing, sum, max };
-}
-
-/**
  * Compares two encoded images (bytes or paths) pixel by pixel. Exact by
  * default: any difference in any channel counts. A threshold above 0 counts
  * only the pixels whose pixelmatch YIQ distance exceeds it.
@@ -82,7 +52,8 @@ export async function compareImages(actual: Buffer | string, expected: Buffer | 
     return { kind: 'size-mismatch', actual: { width: a.width, height: a.height }, expected: { width: e.width, height: e.height } };
   }
   const diff = new PNG({ width: a.width, height: a.height });
-  const { differing: differingPixels, sum, max } = exactDiff(a.data, e.data, diff.data);
+  // One pass: the counts, and the diff picture unless pixelmatch draws every pixel of its own over it.
+  const { differing: differingPixels, sum, max } = exactDiff(a.data, e.data, threshold > 0 ? undefined : diff.data);
   const mismatchedPixels = threshold > 0 ? pixelmatch(a.data, e.data, diff.data, a.width, a.height, { threshold }) : differingPixels;
   return {
     kind: 'compared',

@@ -1014,3 +1014,77 @@ void gaussian_down(const double *ring, int32_t ring_rows, int32_t width, int32_t
     }
   }
 }
+
+/*
+ * The exact image comparison: of `count` RGBA pixels of `a` and `e`, how many
+ * differ in any channel (returned), and in totals[0] and totals[1] the sum and
+ * the maximum of the absolute channel differences. With `diff` (0 for none),
+ * also the diff picture: opaque red where a pixel differs, elsewhere `a`'s
+ * luma faded into white by its alpha, in float64 in the reference's order,
+ * truncated as a Uint8Array store does.
+ */
+static inline uint8_t faded(const uint8_t *p) {
+  const double luma = 0.29889531 * p[0] + 0.58662247 * p[1] + 0.11448223 * p[2];
+  return (uint8_t)(int32_t)(255.0 + ((luma - 255.0) * 0.1 * p[3]) / 255.0);
+}
+
+static inline void draw_pixel(const uint8_t *a, uint32_t differs, uint8_t *diff) {
+  if (differs) {
+    diff[0] = 255; diff[1] = 0; diff[2] = 0;
+  } else {
+    diff[0] = diff[1] = diff[2] = faded(a);
+  }
+  diff[3] = 255;
+}
+
+int32_t exact_diff(const uint8_t *a, const uint8_t *e, int32_t count, uint8_t *diff, double *totals) {
+  const v128_t zero = wasm_i32x4_splat(0);
+  v128_t maxima = zero, differing = zero;
+  uint64_t sum = 0;
+  int32_t p = 0;
+  /* Blocks short enough that no 32-bit lane of the sums overflows (1020 a pixel). */
+  while (p + 4 <= count) {
+    const int32_t end = p + 4 * 65536 < count ? p + 4 * 65536 : count;
+    v128_t sums = zero;
+    for (; p + 4 <= end; p += 4) {
+      const v128_t va = wasm_v128_load(a + 4 * p), ve = wasm_v128_load(e + 4 * p);
+      const v128_t d = wasm_v128_or(wasm_u8x16_sub_sat(va, ve), wasm_u8x16_sub_sat(ve, va));
+      if (wasm_v128_any_true(d)) {
+        maxima = wasm_u8x16_max(maxima, d);
+        sums = wasm_i32x4_add(sums, wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(d)));
+        const v128_t mask = wasm_i32x4_ne(d, zero);
+        differing = wasm_i32x4_sub(differing, mask);
+        if (diff) {
+          const uint32_t bits = wasm_i32x4_bitmask(mask);
+          for (int32_t k = 0; k < 4; k++) draw_pixel(a + 4 * (p + k), bits >> k & 1, diff + 4 * (p + k));
+        }
+      } else if (diff) {
+        for (int32_t k = 0; k < 4; k++) draw_pixel(a + 4 * (p + k), 0, diff + 4 * (p + k));
+      }
+    }
+    sum += (uint64_t)wasm_u32x4_extract_lane(sums, 0) + wasm_u32x4_extract_lane(sums, 1) + wasm_u32x4_extract_lane(sums, 2) +
+           wasm_u32x4_extract_lane(sums, 3);
+  }
+  uint32_t max = 0;
+  for (int32_t k = 0; k < 16; k++) {
+    const uint32_t m = wasm_u8x16_extract_lane(maxima, 0);
+    if (m > max) max = m;
+    maxima = wasm_i8x16_shuffle(maxima, maxima, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0);
+  }
+  int32_t n = wasm_i32x4_extract_lane(differing, 0) + wasm_i32x4_extract_lane(differing, 1) + wasm_i32x4_extract_lane(differing, 2) +
+              wasm_i32x4_extract_lane(differing, 3);
+  for (; p < count; p++) {
+    uint32_t pixel_max = 0;
+    for (int32_t c = 0; c < 4; c++) {
+      const int32_t d = a[4 * p + c] > e[4 * p + c] ? a[4 * p + c] - e[4 * p + c] : e[4 * p + c] - a[4 * p + c];
+      sum += (uint32_t)d;
+      if ((uint32_t)d > pixel_max) pixel_max = (uint32_t)d;
+    }
+    if (pixel_max > max) max = pixel_max;
+    n += pixel_max > 0;
+    if (diff) draw_pixel(a + 4 * p, pixel_max > 0, diff + 4 * p);
+  }
+  totals[0] = (double)sum;
+  totals[1] = (double)max;
+  return n;
+}

@@ -46,6 +46,8 @@ export interface Kernels {
   readonly gaussianAcross: (luma: number, width: number, first: number, count: number, taps: number, radius: number, line: number, ring: number, ringRows: number) => void;
   /** Its vertical pass: rows y0 .. y0 + count − 1 from the ring, rounded to bytes; `rows` is room for 2·radius + 1 pointers. */
   readonly gaussianDown: (ring: number, ringRows: number, width: number, height: number, y0: number, count: number, taps: number, radius: number, rows: number, out: number) => void;
+  /** The exact comparison of `count` RGBA pixels: returns how many differ; the channel differences' sum and maximum go to the 2 doubles at `totals`; `diff` (0 for none) gets the diff picture. */
+  readonly exactDiff: (a: number, e: number, count: number, diff: number, totals: number) => number;
   /** Makes `bytes` of scratch memory available from `scratchStart`, over any kept block; returns views, which a later call detaches. */
   reserve(bytes: number): ScratchViews;
   /**
@@ -77,7 +79,7 @@ let module: object | undefined;
 let shared: Kernels | undefined;
 
 /**
- * The compiled kernels (kernels.c), instantiated on first use: 38 KB,
+ * The compiled kernels (kernels.c), instantiated on first use: 44 KB,
  * synchronously. Calls are synchronous, so one scratch area serves every
  * caller in the thread; it grows to the largest pass and never shrinks,
  * which is why the drivers bound their passes or, through kernelsFor, take
@@ -135,6 +137,7 @@ function instantiateKernels(budget: number): Kernels {
     blend_run: Kernels['blendRun'];
     gaussian_across: Kernels['gaussianAcross'];
     gaussian_down: Kernels['gaussianDown'];
+    exact_diff: Kernels['exactDiff'];
   };
   exports.init();
   const { memory } = exports;
@@ -172,6 +175,7 @@ function instantiateKernels(budget: number): Kernels {
     blendRun: exports.blend_run,
     gaussianAcross: exports.gaussian_across,
     gaussianDown: exports.gaussian_down,
+    exactDiff: exports.exact_diff,
     scratchStart,
     reserve(bytes) {
       kept = undefined;
