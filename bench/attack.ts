@@ -8,10 +8,10 @@
  * Usage: npm run build && npx tsx bench/attack.ts
  */
 import { connect } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { pngChunk, svg } from '../test/helpers/hostile.js';
+import { inflateBomb, svg } from '../test/helpers/hostile.js';
 import { goldenBase64, stubServer } from '../test/helpers/http.js';
+import { percentile, watchHealth } from '../test/helpers/probes.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
 const MiB = 2 ** 20;
@@ -28,21 +28,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-/** Asks /health every 20 ms until stopped; returns the latencies. */
-function watchHealth(server: ServerProcess): () => Promise<number[]> {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const [, ms] = await timed(() => fetch(`${server.url}/health`).then((res) => res.arrayBuffer()));
-      latencies.push(ms);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return async () => ((running = false), await loop, latencies);
-}
-
-const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
 const healthFigures = (xs: readonly number[]) =>
   `/health p95 ${percentile(xs, 95).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms over ${xs.length} asks`;
 
@@ -57,17 +42,6 @@ async function withServer(env: Record<string, string>, attack: (server: ServerPr
 }
 
 const jpeg = async (width: number, height: number) => (await sharp({ create: { width, height, channels: 3, background: '#357' } }).jpeg().toBuffer()).toString('base64');
-
-function inflateBomb(): string {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1000, 0);
-  header.writeUInt32BE(1000, 4);
-  header.writeUInt8(8, 8);
-  header.writeUInt8(2, 9);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const idat = deflateSync(Buffer.alloc(1024 * MiB), { level: 9 });
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]).toString('base64');
-}
 
 /** One connection declaring a 90 MiB JSON body and sending it as fast as it is read; resolves with the status read, 0 if none. */
 function largeUpload(server: ServerProcess): Promise<number> {
@@ -113,7 +87,7 @@ for (const setting of ['off', 'on']) {
 }
 
 await withServer({}, async (server) => {
-  const bomb = inflateBomb();
+  const bomb = inflateBomb(1024 * MiB).toString('base64');
   const [res, ms] = await timed(() => post(server, { base_image: bomb, overlay_image: overlay }));
   return `inflate bomb (a 1000x1000 PNG whose data inflates to 1 GiB, ${(bomb.length / 1024).toFixed(0)} KiB of base64): ${res.status} in ${ms.toFixed(0)} ms`;
 });
@@ -125,7 +99,7 @@ await withServer({}, async (server) => {
 });
 
 await withServer({}, async (server) => {
-  const stop = watchHealth(server);
+  const stop = watchHealth(server.url, 20);
   const [statuses, ms] = await timed(() => Promise.all(Array.from({ length: 40 }, () => largeUpload(server))));
   return `40 connections each declaring 90 MiB: ${tally(statuses)} in ${ms.toFixed(0)} ms; ${healthFigures(await stop())}`;
 });
@@ -133,7 +107,7 @@ await withServer({}, async (server) => {
 await withServer({}, async (server) => {
   const heavy = { base_image: await jpeg(6000, 4000), overlay_image: overlay, overlay_resize: 'Resize to width & height', width: 4000, height: 4000, resize_method: 'bilinear', image_format: 'png' };
   await post(server, normal);
-  const stop = watchHealth(server);
+  const stop = watchHealth(server.url, 20);
   const [statuses, ms] = await timed(() => Promise.all([post(server, heavy), post(server, heavy)].map((answer) => answer.then((res) => res.status))));
   return `two heavy renders at once (24 MP base, 16 MP overlay, PNG out): ${statuses.join(', ')} in ${ms.toFixed(0)} ms; ${healthFigures(await stop())}`;
 });

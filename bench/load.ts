@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import sharp from 'sharp';
 import { parseSuperimposeRequest } from '../src/contract/superimpose.js';
 import { renderSuperimpose } from '../src/runtime/render.js';
+import { percentile, watchHealth } from '../test/helpers/probes.js';
 import { seedBody, seedJob } from '../test/helpers/seed-job.js';
 import { startServer } from './server-process.js';
 import { median } from './stats.js';
@@ -42,23 +43,6 @@ async function inProcessCapacity(callers: number, seconds: number): Promise<numb
   return done / ((performance.now() - started) / 1000);
 }
 
-/** /health's latency, asked every 100 ms until stopped. */
-function watchHealth(url: string): { stop: () => Promise<number[]> } {
-  const samples: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      await fetch(`${url}/health`).then((r) => r.arrayBuffer());
-      samples.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  return { stop: async () => ((running = false), await loop, samples) };
-}
-
-const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
-
 interface Run {
   rps: number;
   p50: number;
@@ -76,9 +60,9 @@ console.log(`seed job over HTTP: ${connections} connections, ${duration} s, body
 for (let run = 0; run < runs; run++) {
   const server = await startServer();
   try {
-    const health = watchHealth(server.url);
+    const stopHealth = watchHealth(server.url, 100);
     const result = await autocannon({ url: `${server.url}/v1/superimpose`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections, duration, timeout: 30 });
-    const healthTimes = await health.stop();
+    const healthTimes = await stopHealth();
     const errors = result.errors + result.timeouts + result.non2xx;
     const r: Run = { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, healthP99: percentile(healthTimes, 99), healthMax: Math.max(...healthTimes), errors, rss: server.peakRssMiB() };
     results.push(r);

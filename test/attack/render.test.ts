@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { pngChunk } from '../helpers/hostile.js';
+import { inflateBomb } from '../helpers/hostile.js';
 import { goldenBase64, stubServer, testConfig } from '../helpers/http.js';
+import { percentile, watchHealth } from '../helpers/probes.js';
 
 /**
  * Renders as an attacker would use them: the heaviest renders the limits admit,
@@ -20,35 +20,6 @@ async function listening(env: Record<string, string>) {
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const post = (body: object) => fetch(`${url}/v1/superimpose`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { app, url, post };
-}
-
-/** A PNG declaring 1000x1000 RGB whose pixel data inflates to 256 MiB: 1000 times what the header promises. */
-function inflateBomb(): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1000, 0);
-  header.writeUInt32BE(1000, 4);
-  header.writeUInt8(8, 8);
-  header.writeUInt8(2, 9);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(Buffer.alloc(256 * 2 ** 20), { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
-}
-
-const percentile = (xs: readonly number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
-
-/** Asks /health every 20 ms until stopped; returns each answer's latency. */
-function watchHealth(url: string) {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const res = await fetch(`${url}/health`);
-      await res.arrayBuffer();
-      latencies.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  })();
-  return async () => ((running = false), await loop, latencies);
 }
 
 /** Samples this process's RSS every 25 ms until stopped; returns the peak growth in MiB. */
@@ -67,7 +38,7 @@ describe('attack: heavy renders', () => {
     const { app, url, post } = await listening({ SUPERIMPOSE_RENDER_CONCURRENCY: '2' });
     apps.push(app);
     const heavy = { base_image: await jpeg(6000, 4000), overlay_image: overlay, overlay_resize: 'Resize to width & height', width: 4000, height: 4000, resize_method: 'bilinear', image_format: 'png' };
-    const stop = watchHealth(url);
+    const stop = watchHealth(url, 20);
     const started = performance.now();
     const answers = await Promise.all([post(heavy), post(heavy), post(heavy)]);
     const rendering = performance.now() - started;
@@ -100,7 +71,7 @@ describe('attack: heavy renders', () => {
   it('answers a PNG whose data inflates to a thousand times its header, with memory bounded', async () => {
     const { app, post } = await listening({});
     apps.push(app);
-    const bomb = inflateBomb().toString('base64');
+    const bomb = inflateBomb(256 * 2 ** 20).toString('base64');
     const peak = watchRss();
     const started = performance.now();
     const res = await post({ base_image: bomb, overlay_image: overlay });

@@ -37,6 +37,21 @@ export function pngWithHeader(width: number, height: number): Buffer {
   ]);
 }
 
+/** A PNG declaring 1000x1000 RGB whose pixel data inflates to `inflatedBytes`: a decompression bomb of the real kind. */
+export function inflateBomb(inflatedBytes: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(1000, 0);
+  ihdr.writeUInt32BE(1000, 4);
+  ihdr.writeUInt8(8, 8); // bit depth
+  ihdr.writeUInt8(2, 9); // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(inflatedBytes), { level: 9 })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** Two solid frames, red then blue, as an animated image. */
 export async function animated(format: 'gif' | 'webp'): Promise<Buffer> {
   const frame = (background: string) => sharp({ create: { width: 8, height: 8, channels: 4, background } }).png().toBuffer();
