@@ -58,7 +58,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   proxy: ['contract', 'runtime'],
   library: ['contract', 'runtime'],
   config: ['runtime', 'jobs', 'proxy'],
-  golden: ['library'],
+  golden: ['engine', 'library'],
   http: ['engine', 'contract', 'runtime', 'jobs', 'proxy', 'config'],
 };
 const ENTRIES = ['index.ts', 'server.ts', 'worker.ts', 'cli'];

@@ -1,7 +1,7 @@
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
-import { exactDiff } from '../library/exact-diff.js';
+import { exactDiff } from '../engine/exact-diff.js';
 
 interface Size {
   readonly width: number;
