@@ -14,6 +14,7 @@ export {
 } from './contract/superimpose.js';
 export type { ImageSource } from './contract/parameters.js';
 export { SuperimposeError, ERROR_STATUS, type ErrorCode } from './contract/errors.js';
+export { compareImages, ImageSizeMismatchError, type ComparableImage, type CompareOptions, type ImageDifference, type RgbaImage } from './golden/compare.js';
 export type { UrlLoader } from './runtime/sources.js';
 export { createUrlLoader, type UrlFetchOptions } from './runtime/url-fetch.js';
 export { DecodedImageCache } from './runtime/decoded-cache.js';

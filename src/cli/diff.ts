@@ -1,5 +1,5 @@
 import { SuperimposeError } from '../contract/errors.js';
-import { compareImages, describeComparison } from '../golden/compare.js';
+import { compareToExpectation, describeComparison } from '../golden/compare.js';
 import { describeTolerance, parseTolerance, TOLERANCE_FIELDS, toleranceExpectation, withinTolerance, type Tolerance, type ToleranceKey } from '../golden/tolerance.js';
 import { parseCommandLine, type FlagSpec } from './args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -20,7 +20,8 @@ their sizes do.
 
 To tolerate differences, on request:
   --threshold T        count a pixel only when its YIQ colour distance (pixelmatch's
-                       metric, 0 to 1) exceeds T; 0, the default, counts any difference
+                       metric, 0 to 1) exceeds T, as pixelmatch counts with includeAA;
+                       without it, any difference counts
   --max-diff-pixels N  let up to N pixels count as different
   --max-diff-ratio R   let up to the share R (0 to 1) of the pixels count as different
   --max-mean-error E   let the mean absolute channel difference reach E levels (0 to 255)
@@ -60,7 +61,7 @@ export async function diffCommand(args: string[], io: CliIo): Promise<number> {
   const diffOut = values['diff'];
   if (typeof diffOut === 'string') await checkOutputPath(diffOut, '--diff', 'changes.png');
   const [a, b] = positionals as [string, string];
-  const comparison = await compareImages(a, b, tolerance.threshold).catch((cause: unknown) => {
+  const comparison = await compareToExpectation(a, b, tolerance.threshold).catch((cause: unknown) => {
     throw new SuperimposeError('unreadable_input', `Could not read both images: ${(cause as Error).message}`, { cause });
   });
   if (comparison.kind === 'size-mismatch') {

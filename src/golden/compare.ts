@@ -1,72 +1,158 @@
-import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
-import { exactDiff } from '../engine/exact-diff.js';
+import { diffImages, type ImageDiff } from '../engine/image-diff.js';
+
+/** Pixels as RGBA bytes, 4 a pixel, rows top to bottom. */
+export interface RgbaImage {
+  readonly data: Uint8Array | Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An image to compare: encoded bytes (PNG, JPEG, WebP, …), a file path, or decoded RGBA. */
+export type ComparableImage = Uint8Array | string | RgbaImage;
+
+export interface CompareOptions {
+  /**
+   * pixelmatch's threshold (0 to 1): count only the pixels whose YIQ colour
+   * distance exceeds it, exactly the pixels pixelmatch counts with
+   * { threshold, includeAA: true }. Absent: exact, any channel difference counts.
+   */
+  readonly threshold?: number;
+  /** Also return the diff image: red where a pixel counts, elsewhere the first image faded into white. */
+  readonly diff?: boolean;
+}
+
+export interface ImageDifference {
+  readonly width: number;
+  readonly height: number;
+  /** Pixels counted as different: any channel difference when exact, else beyond the threshold. */
+  readonly diffPixels: number;
+  /** Pixels that differ in any channel at all, whatever the threshold. */
+  readonly differingPixels: number;
+  /** The largest absolute channel difference, in levels (0 to 255). */
+  readonly maxError: number;
+  /** The mean absolute channel difference over every channel (RGBA) of every pixel, in levels. */
+  readonly meanError: number;
+  /** The diff image as PNG, when asked for. */
+  readonly diff?: Buffer;
+}
 
 interface Size {
   readonly width: number;
   readonly height: number;
 }
 
-/** Two images compared: pixel by pixel when their sizes agree, else only that they do not. */
-export type ImageComparison =
-  | { readonly kind: 'size-mismatch'; readonly actual: Size; readonly expected: Size }
-  | {
-      readonly kind: 'compared';
-      readonly width: number;
-      readonly height: number;
-      /** The threshold pixels were counted at: 0 counts any difference, above it pixelmatch's YIQ distance decides. */
-      readonly threshold: number;
-      /** Pixels that differ in any channel at all, whatever the threshold. */
-      readonly differingPixels: number;
-      /** Pixels that count as different at the threshold (differingPixels at 0). */
-      readonly mismatchedPixels: number;
-      /** mismatchedPixels / all pixels. */
-      readonly mismatchRatio: number;
-      /** Mean absolute difference over every channel of every pixel (RGBA). */
-      readonly meanAbsoluteError: number;
-      readonly maxChannelError: number;
-      /** PNG of the differences, encoded when asked for: the counted pixels in red over a faded copy of the actual image. */
-      readonly diffPng: () => Buffer;
-    };
-
-interface Rgba8 {
-  readonly data: Buffer;
-  readonly width: number;
-  readonly height: number;
+/** Two images of different sizes: there are no pixels to compare. */
+export class ImageSizeMismatchError extends Error {
+  override readonly name = 'ImageSizeMismatchError';
+  constructor(
+    readonly actual: Size,
+    readonly expected: Size,
+  ) {
+    super(`Expected images of one size but received ${actual.width}x${actual.height} and ${expected.width}x${expected.height}`);
+  }
 }
 
-async function toRgba(image: Buffer | string): Promise<Rgba8> {
-  const { data, info } = await sharp(image, { ignoreIcc: true }).ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
+const WHICH = ['first', 'second'] as const;
+
+const isRgbaImage = (image: ComparableImage): image is RgbaImage => typeof image === 'object' && !(image instanceof Uint8Array);
+
+function checkRgba(image: RgbaImage, which: string): RgbaImage {
+  const { data, width, height } = image;
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError(`Expected a Uint8Array or Uint8ClampedArray for the ${which} image's data but received ${describe(data)}`);
+  for (const [key, value] of [['width', width], ['height', height]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected a positive integer for the ${which} image's ${key} but received ${describe(value)}`);
+  }
+  if (data.length !== width * height * 4) throw new TypeError(`Expected ${width * height * 4} bytes of RGBA for the ${which} image (${width}x${height}) but received ${data.length}`);
+  return image;
+}
+
+async function decode(image: ComparableImage, which: string): Promise<RgbaImage> {
+  if (isRgbaImage(image)) return checkRgba(image, which);
+  if (typeof image !== 'string' && !(image instanceof Uint8Array)) throw new TypeError(`Expected encoded image bytes, a path or {data, width, height} for the ${which} image but received ${describe(image)}`);
+  try {
+    const { data, info } = await sharp(image, { ignoreIcc: true }).ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (cause) {
+    const what = typeof image === 'string' ? `the file ${image}` : `${image.length} bytes`;
+    throw new TypeError(`Expected an image sharp can decode (PNG, JPEG, WebP, AVIF, GIF, TIFF) for the ${which} image but could not decode ${what}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return JSON.stringify(value);
+}
+
+function checkOptions(options: CompareOptions): CompareOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected an object of options but received ${describe(options)}`);
+  const { threshold, diff } = options;
+  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) throw new TypeError(`Expected number between 0 and 1 for threshold but received ${describe(threshold)}`);
+  if (diff !== undefined && typeof diff !== 'boolean') throw new TypeError(`Expected boolean for diff but received ${describe(diff)}`);
+  return options;
+}
+
+/** Both images decoded and of one size, else an ImageSizeMismatchError. */
+async function decodePair(a: ComparableImage, b: ComparableImage): Promise<[RgbaImage, RgbaImage]> {
+  const [first, second] = await Promise.all([decode(a, WHICH[0]), decode(b, WHICH[1])]);
+  if (first.width !== second.width || first.height !== second.height) {
+    throw new ImageSizeMismatchError({ width: first.width, height: first.height }, { width: second.width, height: second.height });
+  }
+  return [first, second];
+}
+
+const bytesOf = (data: Uint8Array | Uint8ClampedArray): Uint8Array => (data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.length));
+
+function diffPicture(a: RgbaImage, b: RgbaImage, threshold: number | undefined): Buffer {
+  const png = new PNG({ width: a.width, height: a.height });
+  diffImages(bytesOf(a.data), bytesOf(b.data), { threshold, diff: png.data });
+  return PNG.sync.write(png);
+}
+
+function difference(a: RgbaImage, found: ImageDiff): ImageDifference {
+  return { width: a.width, height: a.height, diffPixels: found.counted, differingPixels: found.differing, maxError: found.max, meanError: found.sum / (a.width * a.height * 4) };
 }
 
 /**
- * Compares two encoded images (bytes or paths) pixel by pixel. Exact by
- * default: any difference in any channel counts. A threshold above 0 counts
- * only the pixels whose pixelmatch YIQ distance exceeds it.
+ * Compares two images pixel by pixel, exactly unless a threshold is given.
+ * Encoded images are decoded to 8-bit RGBA without colour management; a size
+ * mismatch throws an ImageSizeMismatchError giving both sizes.
  */
-export async function compareImages(actual: Buffer | string, expected: Buffer | string, threshold = 0): Promise<ImageComparison> {
-  const [a, e] = await Promise.all([toRgba(actual), toRgba(expected)]);
-  if (a.width !== e.width || a.height !== e.height) {
-    return { kind: 'size-mismatch', actual: { width: a.width, height: a.height }, expected: { width: e.width, height: e.height } };
+export async function compareImages(a: ComparableImage, b: ComparableImage, options: CompareOptions = {}): Promise<ImageDifference> {
+  const { threshold, diff } = checkOptions(options);
+  const [first, second] = await decodePair(a, b);
+  const found = diffImages(bytesOf(first.data), bytesOf(second.data), { threshold });
+  return { ...difference(first, found), ...(diff ? { diff: diffPicture(first, second, threshold) } : {}) };
+}
+
+/** An actual image held to its expectation: pixel by pixel when their sizes agree, else only that they do not. */
+export type ImageComparison =
+  | { readonly kind: 'size-mismatch'; readonly actual: Size; readonly expected: Size }
+  | (Omit<ImageDifference, 'diff'> & {
+      readonly kind: 'compared';
+      /** The threshold pixels were counted at; absent when exact. */
+      readonly threshold: number | undefined;
+      /** diffPixels / all pixels. */
+      readonly diffRatio: number;
+      /** The diff image as PNG, drawn when first asked for. */
+      readonly diffPng: () => Buffer;
+    });
+
+/** compareImages for golden checks, where a size mismatch is a verdict rather than an error. */
+export async function compareToExpectation(actual: ComparableImage, expected: ComparableImage, threshold?: number): Promise<ImageComparison> {
+  let pair: [RgbaImage, RgbaImage];
+  try {
+    pair = await decodePair(actual, expected);
+  } catch (error) {
+    if (error instanceof ImageSizeMismatchError) return { kind: 'size-mismatch', actual: error.actual, expected: error.expected };
+    throw error;
   }
-  const diff = new PNG({ width: a.width, height: a.height });
-  // One pass: the counts, and the diff picture unless pixelmatch draws every pixel of its own over it.
-  const { differing: differingPixels, sum, max } = exactDiff(a.data, e.data, threshold > 0 ? undefined : diff.data);
-  const mismatchedPixels = threshold > 0 ? pixelmatch(a.data, e.data, diff.data, a.width, a.height, { threshold }) : differingPixels;
-  return {
-    kind: 'compared',
-    width: a.width,
-    height: a.height,
-    threshold,
-    differingPixels,
-    mismatchedPixels,
-    mismatchRatio: mismatchedPixels / (a.width * a.height),
-    meanAbsoluteError: sum / a.data.length,
-    maxChannelError: max,
-    diffPng: () => PNG.sync.write(diff),
-  };
+  const [a, e] = pair;
+  const found = difference(a, diffImages(bytesOf(a.data), bytesOf(e.data), { threshold }));
+  let png: Buffer | undefined;
+  return { kind: 'compared', threshold, ...found, diffRatio: found.diffPixels / (a.width * a.height), diffPng: () => (png ??= diffPicture(a, e, threshold)) };
 }
 
 /** One line of figures. It never says that no pixel differs while some channel does: below a threshold, the exact count follows. */
@@ -75,10 +161,10 @@ export function describeComparison(comparison: ImageComparison): string {
     const { actual, expected } = comparison;
     return `size ${actual.width}x${actual.height} where ${expected.width}x${expected.height} was expected`;
   }
-  const { width, height, threshold, differingPixels, mismatchedPixels, mismatchRatio, maxChannelError, meanAbsoluteError } = comparison;
-  const figures = `max channel difference ${maxChannelError}, mean ${meanAbsoluteError.toFixed(4)}`;
-  const counted = `${mismatchedPixels} of ${width * height} pixels differ`;
-  const percent = `(${(mismatchRatio * 100).toFixed(3)}%)`;
-  if (threshold === 0) return `${counted} ${percent}, ${figures}`;
+  const { width, height, threshold, differingPixels, diffPixels, diffRatio, maxError, meanError } = comparison;
+  const figures = `max channel difference ${maxError}, mean ${meanError.toFixed(4)}`;
+  const counted = `${diffPixels} of ${width * height} pixels differ`;
+  const percent = `(${(diffRatio * 100).toFixed(3)}%)`;
+  if (threshold === undefined) return `${counted} ${percent}, ${figures}`;
   return `${counted} beyond threshold ${threshold} ${percent}; ${differingPixels} ${differingPixels === 1 ? 'differs' : 'differ'} at all, ${figures}`;
 }

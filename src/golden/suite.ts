@@ -1,7 +1,7 @@
 import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { superimpose } from '../library/superimpose.js';
-import { compareImages, type ImageComparison } from './compare.js';
+import { compareToExpectation, type ImageComparison } from './compare.js';
 import { EXACT, parseTolerance, withinTolerance, type Tolerance } from './tolerance.js';
 
 export { describeComparison } from './compare.js';
@@ -114,7 +114,7 @@ export interface GoldenVerdict {
 export async function verifyGoldenCase(dir: string, goldenCase: GoldenCase): Promise<GoldenVerdict> {
   const actual = await renderGoldenCase(dir, goldenCase);
   const tolerance = goldenCase.tolerance ?? EXACT;
-  const comparison = await compareImages(actual, expectedPath(dir, goldenCase.name), tolerance.threshold);
+  const comparison = await compareToExpectation(actual, expectedPath(dir, goldenCase.name), tolerance.threshold);
   const exact = comparison.kind === 'compared' && comparison.differingPixels === 0;
   return { name: goldenCase.name, pass: withinTolerance(comparison, tolerance), exact, tolerance, comparison, actual };
 }

@@ -3,8 +3,8 @@ import type { ImageComparison } from './compare.js';
 /**
  * How far an image may be from its expectation. Exact when empty: any
  * difference in any channel of any pixel fails. `threshold` decides which
- * pixels count as different (pixelmatch's YIQ colour distance, 0 to 1; 0 = any
- * difference); the bounds say how much may differ. With no bound given, no
+ * pixels count as different (beyond it in pixelmatch's YIQ colour distance, 0
+ * to 1; without it, any difference); the bounds say how much may differ. With no bound given, no
  * pixel may count; with some, each one given must hold.
  */
 export interface Tolerance {
@@ -60,19 +60,19 @@ const hasBounds = ({ maxDiffPixels, maxDiffRatio, maxMeanError }: Tolerance): bo
 export function withinTolerance(comparison: ImageComparison, tolerance: Tolerance): boolean {
   if (comparison.kind !== 'compared') return false;
   const { maxDiffPixels, maxDiffRatio, maxMeanError } = tolerance;
-  if (!hasBounds(tolerance)) return comparison.mismatchedPixels === 0;
+  if (!hasBounds(tolerance)) return comparison.diffPixels === 0;
   return (
-    (maxDiffPixels === undefined || comparison.mismatchedPixels <= maxDiffPixels) &&
-    (maxDiffRatio === undefined || comparison.mismatchRatio <= maxDiffRatio) &&
-    (maxMeanError === undefined || comparison.meanAbsoluteError <= maxMeanError)
+    (maxDiffPixels === undefined || comparison.diffPixels <= maxDiffPixels) &&
+    (maxDiffRatio === undefined || comparison.diffRatio <= maxDiffRatio) &&
+    (maxMeanError === undefined || comparison.meanError <= maxMeanError)
   );
 }
 
 /** "exact", or the tolerance's terms: "threshold 0.1, at most 0.1% of pixels, mean error at most 0.5". */
 export function describeTolerance(tolerance: Tolerance): string {
-  if (!hasBounds(tolerance)) return tolerance.threshold ? `no pixel beyond threshold ${tolerance.threshold}` : 'exact';
+  if (!hasBounds(tolerance)) return tolerance.threshold === undefined ? 'exact' : `no pixel beyond threshold ${tolerance.threshold}`;
   const terms = [
-    tolerance.threshold ? `threshold ${tolerance.threshold}` : undefined,
+    tolerance.threshold === undefined ? undefined : `threshold ${tolerance.threshold}`,
     tolerance.maxDiffPixels === undefined ? undefined : `at most ${tolerance.maxDiffPixels} pixels`,
     tolerance.maxDiffRatio === undefined ? undefined : `at most ${tolerance.maxDiffRatio * 100}% of pixels`,
     tolerance.maxMeanError === undefined ? undefined : `mean error at most ${tolerance.maxMeanError}`,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareImages } from '../../src/golden/compare.js';
+import { compareToExpectation } from '../../src/golden/compare.js';
 import { expectedPath, loadGoldenCases } from '../../src/golden/suite.js';
 import { buildApp } from '../../src/http/app.js';
 import { testConfig } from '../helpers/http.js';
@@ -25,7 +25,7 @@ describe('golden cases through HTTP', () => {
     };
     const res = await app.inject({ method: 'POST', url: '/v1/superimpose', payload });
     expect(res.statusCode).toBe(200);
-    const comparison = await compareImages(res.rawPayload, expectedPath(GOLDEN_DIR, goldenCase.name));
-    expect(comparison).toMatchObject({ kind: 'compared', maxChannelError: 0 });
+    const comparison = await compareToExpectation(res.rawPayload, expectedPath(GOLDEN_DIR, goldenCase.name));
+    expect(comparison).toMatchObject({ kind: 'compared', maxError: 0 });
   });
 });

@@ -20,7 +20,7 @@ const EXPORTS = [
   'mask_luma', 'resample_horizontal', 'resample_vertical',
   'premultiply_rgba', 'unpremultiply_rgba', 'rotate_row',
   'composite_row', 'png_unfilter', 'rgb_to_rgba',
-  'sample_bilinear', 'warp_rect', 'blend_channel', 'blend_run', 'gaussian_across', 'gaussian_down', 'exact_diff',
+  'sample_bilinear', 'warp_rect', 'blend_channel', 'blend_run', 'gaussian_across', 'gaussian_down', 'image_diff',
 ];
 const dir = fileURLToPath(new URL('../../src/engine/wasm/', import.meta.url));
 const source = join(dir, 'kernels.c');

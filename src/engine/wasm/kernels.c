@@ -1016,20 +1016,113 @@ void gaussian_down(const double *ring, int32_t ring_rows, int32_t width, int32_t
 }
 
 /*
- * The exact image comparison: of `count` RGBA pixels of `a` and `e`, how many
- * differ in any channel (returned), and in totals[0] and totals[1] the sum and
- * the maximum of the absolute channel differences. With `diff` (0 for none),
- * also the diff picture: opaque red where a pixel differs, elsewhere `a`'s
- * luma faded into white by its alpha, in float64 in the reference's order,
- * truncated as a Uint8Array store does.
+ * Image comparison, over `count` RGBA pixels of `a` and `e`, a strip of the
+ * images that starts at byte `first_byte`. In totals: [0] the sum and [1] the
+ * maximum of the absolute channel differences, [2] the pixels that differ in
+ * any channel. Returns the pixels counted as different: with max_delta < 0
+ * every pixel that differs; otherwise those whose pixelmatch colour distance
+ * (yiq_delta) exceeds max_delta in absolute value, as pixelmatch counts with
+ * includeAA. With `diff` (0 for none), also the diff picture: opaque red where
+ * a pixel is counted, elsewhere `a`'s luma faded into white by its alpha, as
+ * pixelmatch draws it.
  */
+
+/* The differences of four pixels, per byte. */
+static inline v128_t abs_diff(const uint8_t *a, const uint8_t *e) {
+  const v128_t va = wasm_v128_load(a), ve = wasm_v128_load(e);
+  return wasm_v128_or(wasm_u8x16_sub_sat(va, ve), wasm_u8x16_sub_sat(ve, va));
+}
+
+/*
+ * pixelmatch's colorDelta with its checkerboard background: the squared YIQ
+ * distance, negative where `e` is darker. In float64, in its order of
+ * operations, so that every comparison with a threshold falls the same way.
+ * `k` is the pixel's byte offset in the whole image, which picks the
+ * background; (int32_t)(uint32_t) is JavaScript's `| 0`.
+ */
+static double yiq_delta(const uint8_t *p1, const uint8_t *p2, double k) {
+  const int32_t r1 = p1[0], g1 = p1[1], b1 = p1[2], a1 = p1[3];
+  const int32_t r2 = p2[0], g2 = p2[1], b2 = p2[2], a2 = p2[3];
+  double dr = r1 - r2, dg = g1 - g2, db = b1 - b2;
+  const int32_t da = a1 - a2;
+  if (a1 < 255 || a2 < 255) {
+    const int32_t gstep = (int32_t)(uint32_t)(int64_t)(k / 1.618033988749895) % 2;
+    const int32_t bstep = (int32_t)(uint32_t)(int64_t)(k / 2.618033988749895) % 2;
+    const int32_t rb = 48 + 159 * ((int64_t)k % 2), gb = 48 + 159 * gstep, bb = 48 + 159 * bstep;
+    dr = (double)(r1 * a1 - r2 * a2 - rb * da) / 255.0;
+    dg = (double)(g1 * a1 - g2 * a2 - gb * da) / 255.0;
+    db = (double)(b1 * a1 - b2 * a2 - bb * da) / 255.0;
+  }
+  const double y = dr * 0.29889531 + dg * 0.58662247 + db * 0.11448223;
+  const double i = dr * 0.59597799 - dg * 0.27417610 - db * 0.32180189;
+  const double q = dr * 0.21147017 - dg * 0.52261711 + db * 0.31114694;
+  const double delta = 0.5053 * y * y + 0.299 * i * i + 0.1957 * q * q;
+  return y > 0 ? -delta : delta;
+}
+
+/*
+ * yiq_delta's test against max_delta for two opaque pixels at once, their
+ * channel differences being lanes 0-2 of p and of q (32-bit). With both
+ * alphas 255 the operations are yiq_delta's without the background, in its
+ * order; the unsigned delta is a sum of squares, so it is its absolute value.
+ * Returns a bit for each pixel beyond.
+ */
+static inline uint32_t yiq_beyond2(v128_t p, v128_t q, v128_t max_delta) {
+  const v128_t rg = wasm_i32x4_shuffle(p, q, 0, 4, 1, 5);
+  const v128_t dr = wasm_f64x2_convert_low_i32x4(rg);
+  const v128_t dg = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(rg, rg, 2, 3, 2, 3));
+  const v128_t db = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(p, q, 2, 6, 2, 6));
+  const v128_t y = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(dr, splat64(0.29889531)), wasm_f64x2_mul(dg, splat64(0.58662247))),
+                                  wasm_f64x2_mul(db, splat64(0.11448223)));
+  const v128_t i = wasm_f64x2_sub(wasm_f64x2_sub(wasm_f64x2_mul(dr, splat64(0.59597799)), wasm_f64x2_mul(dg, splat64(0.27417610))),
+                                  wasm_f64x2_mul(db, splat64(0.32180189)));
+  const v128_t q_ = wasm_f64x2_add(wasm_f64x2_sub(wasm_f64x2_mul(dr, splat64(0.21147017)), wasm_f64x2_mul(dg, splat64(0.52261711))),
+                                   wasm_f64x2_mul(db, splat64(0.31114694)));
+  const v128_t delta = wasm_f64x2_add(wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_mul(splat64(0.5053), y), y), wasm_f64x2_mul(wasm_f64x2_mul(splat64(0.299), i), i)),
+                                      wasm_f64x2_mul(wasm_f64x2_mul(splat64(0.1957), q_), q_));
+  return wasm_i64x2_bitmask(wasm_f64x2_gt(delta, max_delta));
+}
+
+/* Which of four pixels, all opaque in both images, are beyond max_delta: a bit each. */
+static inline uint32_t opaque_beyond4(v128_t va, v128_t ve, v128_t max_delta) {
+  const v128_t low = wasm_i16x8_sub(wasm_u16x8_extend_low_u8x16(va), wasm_u16x8_extend_low_u8x16(ve));
+  const v128_t high = wasm_i16x8_sub(wasm_u16x8_extend_high_u8x16(va), wasm_u16x8_extend_high_u8x16(ve));
+  return yiq_beyond2(wasm_i32x4_extend_low_i16x8(low), wasm_i32x4_extend_high_i16x8(low), max_delta) |
+         yiq_beyond2(wasm_i32x4_extend_low_i16x8(high), wasm_i32x4_extend_high_i16x8(high), max_delta) << 2;
+}
+
 static inline uint8_t faded(const uint8_t *p) {
   const double luma = 0.29889531 * p[0] + 0.58662247 * p[1] + 0.11448223 * p[2];
   return (uint8_t)(int32_t)(255.0 + ((luma - 255.0) * 0.1 * p[3]) / 255.0);
 }
 
-static inline void draw_pixel(const uint8_t *a, uint32_t differs, uint8_t *diff) {
-  if (differs) {
+/* faded() for two pixels whose channels are in the low lanes of r, g, b, al (32-bit), same operations in the same order. */
+static inline v128_t faded2(v128_t r, v128_t g, v128_t b, v128_t al) {
+  v128_t luma = wasm_f64x2_mul(splat64(0.29889531), wasm_f64x2_convert_low_i32x4(r));
+  luma = wasm_f64x2_add(luma, wasm_f64x2_mul(splat64(0.58662247), wasm_f64x2_convert_low_i32x4(g)));
+  luma = wasm_f64x2_add(luma, wasm_f64x2_mul(splat64(0.11448223), wasm_f64x2_convert_low_i32x4(b)));
+  v128_t v = wasm_f64x2_mul(wasm_f64x2_mul(wasm_f64x2_sub(luma, splat64(255.0)), splat64(0.1)), wasm_f64x2_convert_low_i32x4(al));
+  v = wasm_f64x2_add(splat64(255.0), wasm_f64x2_div(v, splat64(255.0)));
+  return wasm_i32x4_trunc_sat_f64x2_zero(v);
+}
+
+/* The diff picture of four pixels: opaque red where `counted` (per 32-bit lane), elsewhere faded into white. */
+static inline v128_t draw4(v128_t px, v128_t counted) {
+  const v128_t zero = wasm_i32x4_splat(0);
+  const v128_t r = wasm_i8x16_shuffle(px, zero, 0, 16, 16, 16, 4, 16, 16, 16, 8, 16, 16, 16, 12, 16, 16, 16);
+  const v128_t g = wasm_i8x16_shuffle(px, zero, 1, 16, 16, 16, 5, 16, 16, 16, 9, 16, 16, 16, 13, 16, 16, 16);
+  const v128_t b = wasm_i8x16_shuffle(px, zero, 2, 16, 16, 16, 6, 16, 16, 16, 10, 16, 16, 16, 14, 16, 16, 16);
+  const v128_t al = wasm_i8x16_shuffle(px, zero, 3, 16, 16, 16, 7, 16, 16, 16, 11, 16, 16, 16, 15, 16, 16, 16);
+  const v128_t low = faded2(r, g, b, al);
+  const v128_t high = faded2(wasm_i32x4_shuffle(r, r, 2, 3, 2, 3), wasm_i32x4_shuffle(g, g, 2, 3, 2, 3), wasm_i32x4_shuffle(b, b, 2, 3, 2, 3),
+                             wasm_i32x4_shuffle(al, al, 2, 3, 2, 3));
+  const v128_t grey = wasm_i32x4_shuffle(low, high, 0, 1, 4, 5);
+  const v128_t faded_px = wasm_v128_or(wasm_i32x4_mul(grey, wasm_i32x4_splat(0x010101)), wasm_i32x4_splat((int32_t)0xFF000000u));
+  return wasm_v128_bitselect(wasm_i32x4_splat((int32_t)0xFF0000FFu), faded_px, counted);
+}
+
+static inline void draw_pixel(const uint8_t *a, uint32_t counted, uint8_t *diff) {
+  if (counted) {
     diff[0] = 255; diff[1] = 0; diff[2] = 0;
   } else {
     diff[0] = diff[1] = diff[2] = faded(a);
@@ -1037,33 +1130,35 @@ static inline void draw_pixel(const uint8_t *a, uint32_t differs, uint8_t *diff)
   diff[3] = 255;
 }
 
-int32_t exact_diff(const uint8_t *a, const uint8_t *e, int32_t count, uint8_t *diff, double *totals) {
+/* Sum of a vector's 32-bit lanes. */
+static inline uint32_t lane_sum(v128_t v) {
+  return wasm_u32x4_extract_lane(v, 0) + wasm_u32x4_extract_lane(v, 1) + wasm_u32x4_extract_lane(v, 2) + wasm_u32x4_extract_lane(v, 3);
+}
+
+/*
+ * The exact figures without a branch on the data: the differences are random
+ * where images differ, and a branch on them would be mispredicted. Sums add up
+ * in 16-bit lanes for 32 steps of four vectors (at most 4 x 510 a step), then
+ * widen.
+ */
+static int32_t exact_figures(const uint8_t *a, const uint8_t *e, int32_t count, double *totals) {
   const v128_t zero = wasm_i32x4_splat(0);
   v128_t maxima = zero, differing = zero;
   uint64_t sum = 0;
   int32_t p = 0;
-  /* Blocks short enough that no 32-bit lane of the sums overflows (1020 a pixel). */
-  while (p + 4 <= count) {
-    const int32_t end = p + 4 * 65536 < count ? p + 4 * 65536 : count;
-    v128_t sums = zero;
-    for (; p + 4 <= end; p += 4) {
-      const v128_t va = wasm_v128_load(a + 4 * p), ve = wasm_v128_load(e + 4 * p);
-      const v128_t d = wasm_v128_or(wasm_u8x16_sub_sat(va, ve), wasm_u8x16_sub_sat(ve, va));
-      if (wasm_v128_any_true(d)) {
-        maxima = wasm_u8x16_max(maxima, d);
-        sums = wasm_i32x4_add(sums, wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(d)));
-        const v128_t mask = wasm_i32x4_ne(d, zero);
-        differing = wasm_i32x4_sub(differing, mask);
-        if (diff) {
-          const uint32_t bits = wasm_i32x4_bitmask(mask);
-          for (int32_t k = 0; k < 4; k++) draw_pixel(a + 4 * (p + k), bits >> k & 1, diff + 4 * (p + k));
-        }
-      } else if (diff) {
-        for (int32_t k = 0; k < 4; k++) draw_pixel(a + 4 * (p + k), 0, diff + 4 * (p + k));
-      }
+  while (p + 16 <= count) {
+    const int32_t end = p + 16 * 32 < count ? p + 16 * 32 : count;
+    v128_t sums16 = zero;
+    for (; p + 16 <= end; p += 16) {
+      const v128_t d0 = abs_diff(a + 4 * p, e + 4 * p), d1 = abs_diff(a + 4 * p + 16, e + 4 * p + 16);
+      const v128_t d2 = abs_diff(a + 4 * p + 32, e + 4 * p + 32), d3 = abs_diff(a + 4 * p + 48, e + 4 * p + 48);
+      maxima = wasm_u8x16_max(maxima, wasm_u8x16_max(wasm_u8x16_max(d0, d1), wasm_u8x16_max(d2, d3)));
+      sums16 = wasm_i16x8_add(sums16, wasm_i16x8_add(wasm_i16x8_add(wasm_u16x8_extadd_pairwise_u8x16(d0), wasm_u16x8_extadd_pairwise_u8x16(d1)),
+                                                     wasm_i16x8_add(wasm_u16x8_extadd_pairwise_u8x16(d2), wasm_u16x8_extadd_pairwise_u8x16(d3))));
+      differing = wasm_i32x4_add(differing, wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_ne(d0, zero), wasm_i32x4_ne(d1, zero)),
+                                                           wasm_i32x4_add(wasm_i32x4_ne(d2, zero), wasm_i32x4_ne(d3, zero))));
     }
-    sum += (uint64_t)wasm_u32x4_extract_lane(sums, 0) + wasm_u32x4_extract_lane(sums, 1) + wasm_u32x4_extract_lane(sums, 2) +
-           wasm_u32x4_extract_lane(sums, 3);
+    sum += lane_sum(wasm_u32x4_extadd_pairwise_u16x8(sums16));
   }
   uint32_t max = 0;
   for (int32_t k = 0; k < 16; k++) {
@@ -1071,8 +1166,8 @@ int32_t exact_diff(const uint8_t *a, const uint8_t *e, int32_t count, uint8_t *d
     if (m > max) max = m;
     maxima = wasm_i8x16_shuffle(maxima, maxima, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0);
   }
-  int32_t n = wasm_i32x4_extract_lane(differing, 0) + wasm_i32x4_extract_lane(differing, 1) + wasm_i32x4_extract_lane(differing, 2) +
-              wasm_i32x4_extract_lane(differing, 3);
+  /* The lanes counted -1 for each differing pixel. */
+  int32_t n = -(int32_t)lane_sum(differing);
   for (; p < count; p++) {
     uint32_t pixel_max = 0;
     for (int32_t c = 0; c < 4; c++) {
@@ -1082,9 +1177,83 @@ int32_t exact_diff(const uint8_t *a, const uint8_t *e, int32_t count, uint8_t *d
     }
     if (pixel_max > max) max = pixel_max;
     n += pixel_max > 0;
-    if (diff) draw_pixel(a + 4 * p, pixel_max > 0, diff + 4 * p);
   }
   totals[0] = (double)sum;
   totals[1] = (double)max;
+  totals[2] = (double)n;
   return n;
+}
+
+/* Which of four pixels are beyond max_delta in colour distance, of those in `bits` (the ones that differ). */
+static inline uint32_t beyond4(const uint8_t *a, const uint8_t *e, uint32_t bits, double first_byte, double max_delta) {
+  const v128_t va = wasm_v128_load(a), ve = wasm_v128_load(e);
+  if (wasm_i32x4_all_true(wasm_i32x4_eq(wasm_u32x4_shr(wasm_v128_and(va, ve), 24), wasm_i32x4_splat(255)))) {
+    return opaque_beyond4(va, ve, splat64(max_delta)) & bits;
+  }
+  uint32_t kept = 0;
+  while (bits) {
+    const int32_t k = __builtin_ctz(bits);
+    bits &= bits - 1;
+    if (__builtin_fabs(yiq_delta(a + 4 * k, e + 4 * k, first_byte + 4.0 * k)) > max_delta) kept |= 1u << k;
+  }
+  return kept;
+}
+
+/*
+ * Counting by colour without a picture: first the groups of four pixels in
+ * which any differs are listed without a branch, then only those are measured,
+ * so that the random pattern of differences costs no mispredicted branches.
+ */
+#define GROUPS_PER_LIST 1024
+static int32_t count_beyond(const uint8_t *a, const uint8_t *e, int32_t count, double first_byte, double max_delta) {
+  static int32_t listed[GROUPS_PER_LIST];
+  const v128_t zero = wasm_i32x4_splat(0);
+  const int32_t groups = count / 4;
+  int32_t counted = 0;
+  for (int32_t g0 = 0; g0 < groups; g0 += GROUPS_PER_LIST) {
+    const int32_t g1 = g0 + GROUPS_PER_LIST < groups ? g0 + GROUPS_PER_LIST : groups;
+    int32_t n = 0;
+    for (int32_t g = g0; g < g1; g++) {
+      listed[n] = g;
+      n += wasm_v128_any_true(wasm_v128_xor(wasm_v128_load(a + 16 * g), wasm_v128_load(e + 16 * g)));
+    }
+    for (int32_t j = 0; j < n; j++) {
+      const int32_t g = listed[j];
+      const uint32_t bits = wasm_i32x4_bitmask(wasm_i32x4_ne(wasm_v128_xor(wasm_v128_load(a + 16 * g), wasm_v128_load(e + 16 * g)), zero));
+      counted += __builtin_popcount(beyond4(a + 16 * g, e + 16 * g, bits, first_byte + 16.0 * g, max_delta));
+    }
+  }
+  for (int32_t p = groups * 4; p < count; p++) {
+    const uint8_t *pa = a + 4 * p, *pe = e + 4 * p;
+    const uint32_t differs = ((pa[0] ^ pe[0]) | (pa[1] ^ pe[1]) | (pa[2] ^ pe[2]) | (pa[3] ^ pe[3])) != 0;
+    counted += differs && __builtin_fabs(yiq_delta(pa, pe, first_byte + 4.0 * p)) > max_delta;
+  }
+  return counted;
+}
+
+int32_t image_diff(const uint8_t *a, const uint8_t *e, int32_t count, double first_byte, double max_delta, uint8_t *diff, double *totals) {
+  const int32_t differing = exact_figures(a, e, count, totals);
+  const int32_t by_colour = max_delta >= 0;
+  if (!diff) return by_colour ? count_beyond(a, e, count, first_byte, max_delta) : differing;
+  const v128_t zero = wasm_i32x4_splat(0), lane_bits = wasm_i32x4_make(1, 2, 4, 8);
+  int32_t counted = 0, p = 0;
+  for (; p + 4 <= count; p += 4) {
+    const v128_t va = wasm_v128_load(a + 4 * p);
+    v128_t mask = wasm_i32x4_ne(wasm_v128_xor(va, wasm_v128_load(e + 4 * p)), zero);
+    if (by_colour) {
+      const uint32_t bits = wasm_i32x4_bitmask(mask);
+      const uint32_t kept = bits ? beyond4(a + 4 * p, e + 4 * p, bits, first_byte + 4.0 * p, max_delta) : 0;
+      counted += __builtin_popcount(kept);
+      mask = wasm_i32x4_ne(wasm_v128_and(wasm_i32x4_splat((int32_t)kept), lane_bits), zero);
+    }
+    wasm_v128_store(diff + 4 * p, draw4(va, mask));
+  }
+  for (; p < count; p++) {
+    const uint8_t *pa = a + 4 * p, *pe = e + 4 * p;
+    uint32_t is_counted = ((pa[0] ^ pe[0]) | (pa[1] ^ pe[1]) | (pa[2] ^ pe[2]) | (pa[3] ^ pe[3])) != 0;
+    if (is_counted && by_colour) is_counted = __builtin_fabs(yiq_delta(pa, pe, first_byte + 4.0 * p)) > max_delta;
+    counted += is_counted;
+    draw_pixel(pa, is_counted, diff + 4 * p);
+  }
+  return by_colour ? counted : differing;
 }

@@ -46,8 +46,12 @@ export interface Kernels {
   readonly gaussianAcross: (luma: number, width: number, first: number, count: number, taps: number, radius: number, line: number, ring: number, ringRows: number) => void;
   /** Its vertical pass: rows y0 .. y0 + count − 1 from the ring, rounded to bytes; `rows` is room for 2·radius + 1 pointers. */
   readonly gaussianDown: (ring: number, ringRows: number, width: number, height: number, y0: number, count: number, taps: number, radius: number, rows: number, out: number) => void;
-  /** The exact comparison of `count` RGBA pixels: returns how many differ; the channel differences' sum and maximum go to the 2 doubles at `totals`; `diff` (0 for none) gets the diff picture. */
-  readonly exactDiff: (a: number, e: number, count: number, diff: number, totals: number) => number;
+  /**
+   * The comparison of `count` RGBA pixels, a strip from byte `firstByte` of the images: returns the pixels counted
+   * (every differing one when `maxDelta` < 0, else those beyond it in pixelmatch's colour distance); the channel
+   * differences' sum and maximum and the differing pixels go to the 3 doubles at `totals`; `diff` (0 for none) gets the diff picture.
+   */
+  readonly imageDiff: (a: number, e: number, count: number, firstByte: number, maxDelta: number, diff: number, totals: number) => number;
   /** Makes `bytes` of scratch memory available from `scratchStart`, over any kept block; returns views, which a later call detaches. */
   reserve(bytes: number): ScratchViews;
   /**
@@ -137,7 +141,7 @@ function instantiateKernels(budget: number): Kernels {
     blend_run: Kernels['blendRun'];
     gaussian_across: Kernels['gaussianAcross'];
     gaussian_down: Kernels['gaussianDown'];
-    exact_diff: Kernels['exactDiff'];
+    image_diff: Kernels['imageDiff'];
   };
   exports.init();
   const { memory } = exports;
@@ -175,7 +179,7 @@ function instantiateKernels(budget: number): Kernels {
     blendRun: exports.blend_run,
     gaussianAcross: exports.gaussian_across,
     gaussianDown: exports.gaussian_down,
-    exactDiff: exports.exact_diff,
+    imageDiff: exports.image_diff,
     scratchStart,
     reserve(bytes) {
       kept = undefined;
