@@ -1,12 +1,14 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ImageComparison } from '../golden/compare.js';
+import { figures } from '../golden/figures.js';
+import { htmlReport } from '../golden/report.js';
 import { describeTolerance } from '../golden/tolerance.js';
 import {
   assertExpectationsExist,
   assertMayUpdate,
   describeComparison,
+  expectedPath,
   GoldenFolderError,
   loadGoldenCases,
   updateGoldenCase,
@@ -18,14 +20,20 @@ import { parseCommandLine } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { flagHelp, type DocumentedFlag } from './flags.js';
 import { printLine, type CliIo } from './io.js';
-import { checkOutputPath } from './output.js';
+import { checkOutputPath, writeOutput } from './output.js';
 
 const GOLDEN_FLAGS: Record<string, DocumentedFlag> = {
   junit: {
     kind: 'string',
     value: 'an .xml file name for the JUnit report',
     placeholder: 'FILE.xml',
-    help: 'verify: also write a JUnit XML report, whatever the outcome:\na testcase per case, a failure with its figures and its diff\nimage',
+    help: 'verify: also write a JUnit XML report, whatever the\noutcome: a testcase per case, a failure with its figures\nand its diff image',
+  },
+  report: {
+    kind: 'string',
+    value: 'an .html file name for the report',
+    placeholder: 'FILE.html',
+    help: 'verify: also write one self-contained HTML page, whatever\nthe outcome: the counts, each case\'s figures, and for a\nfailing case its expected, actual and diff images and a\nslider between expected and actual',
   },
   json: {
     kind: 'boolean',
@@ -52,18 +60,22 @@ ${flagHelp(GOLDEN_FLAGS)}
 Examples:
   superimpose golden update golden rotate-90
   superimpose golden verify golden
-  superimpose golden verify golden --junit reports/golden.xml --json > golden.json`;
+  superimpose golden verify golden --junit reports/golden.xml --json > golden.json
+  superimpose golden verify golden --report reports/golden.html`;
 
 export async function goldenCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(args, GOLDEN_FLAGS, 'golden');
   const [action, dir, ...names] = positionals;
   if ((action !== 'verify' && action !== 'update') || !dir) throw new UsageError('Expected superimpose golden verify|update DIR');
   const junit = typeof values['junit'] === 'string' ? values['junit'] : undefined;
+  const report = typeof values['report'] === 'string' ? values['report'] : undefined;
   const json = values['json'] === true;
-  if (action === 'update' && (junit !== undefined || json)) throw new UsageError(`--${junit !== undefined ? 'junit' : 'json'} reports on golden verify, not golden update`);
+  const reporting = Object.entries({ junit: junit !== undefined, report: report !== undefined, json }).find(([, given]) => given)?.[0];
+  if (action === 'update' && reporting) throw new UsageError(`--${reporting} reports on golden verify, not golden update`);
   if (junit !== undefined) await checkOutputPath(junit, '--junit', 'golden.xml');
+  if (report !== undefined) await checkOutputPath(report, '--report', 'golden.html');
   try {
-    return await (action === 'update' ? update(dir, names, io) : verify(dir, names, io, { junit, json }));
+    return await (action === 'update' ? update(dir, names, io) : verify(dir, names, io, { junit, report, json }));
   } catch (error) {
     if (error instanceof GoldenFolderError) throw new UsageError(error.message, { cause: error });
     throw error;
@@ -100,6 +112,7 @@ interface CaseResult {
 
 interface VerifyOutputs {
   readonly junit: string | undefined;
+  readonly report: string | undefined;
   readonly json: boolean;
 }
 
@@ -126,16 +139,19 @@ async function verify(dir: string, names: readonly string[], io: CliIo, outputs:
   const exact = results.filter((r) => r.verdict.exact).length;
   say(`${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
   if (outputs.junit !== undefined) await writeFile(outputs.junit, junitReport(results));
+  if (outputs.report !== undefined) await writeOutput(outputs.report, await htmlPage(dir, results), '--report');
   if (outputs.json) printLine(io, JSON.stringify(jsonSummary(results)));
   return failed > 0 ? EXIT.different : EXIT.ok;
 }
 
 const failureMessage = (verdict: GoldenVerdict): string => `${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)})`;
 
-/** The figures of a comparison; a size mismatch compared no pixels, so it has none. */
-function figures(comparison: ImageComparison): { diffPixels: number | null; maxError: number | null; meanError: number | null } {
-  if (comparison.kind === 'size-mismatch') return { diffPixels: null, maxError: null, meanError: null };
-  return { diffPixels: comparison.mismatchedPixels, maxError: comparison.maxChannelError, meanError: comparison.meanAbsoluteError };
+/** The HTML report; only a failing case's expectation is read, as only those show images. */
+async function htmlPage(dir: string, results: readonly CaseResult[]): Promise<string> {
+  const cases = await Promise.all(
+    results.map(async ({ verdict, seconds }) => (verdict.pass ? { verdict, seconds } : { verdict, seconds, expected: await readFile(expectedPath(dir, verdict.name)) })),
+  );
+  return htmlReport(cases);
 }
 
 function jsonSummary(results: readonly CaseResult[]) {

@@ -139,7 +139,7 @@ function parseXml(text: string): Element {
 
 const ONE_LEVEL = /^1 of 106800 pixels differ \(0\.001%\), max channel difference 1, mean 0\.0000 \(allowed: exact\)$/;
 
-describe('superimpose golden verify --junit and --json', () => {
+describe('superimpose golden verify --junit, --json and --report', () => {
   it('writes a JUnit report that parses, with the counts, each case by name and the failures with their figures and diff images', async () => {
     const dir = await mixedFolder();
     const report = join(dir, 'report.xml');
@@ -175,6 +175,26 @@ describe('superimpose golden verify --junit and --json', () => {
     expect(mismatch!.text).toMatch(/^no diff image: the sizes differ\nactual image: .*smaller\.actual\.png$/);
   });
 
+  it('writes an HTML report: each case by name with its figures, and images only for the failures', async () => {
+    const dir = await mixedFolder();
+    const report = join(dir, 'report.html');
+    const result = await run(['golden', 'verify', dir, '--report', report]);
+    expect(result.code).toBe(1);
+    const page = await readFile(report, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page).toContain('<title>Golden report: 1 passed, 3 failed</title>');
+    for (const name of ['a&lt;b&amp;&quot;c&#39;', 'rotate-180', 'rotate-90', 'smaller']) expect(page).toMatch(new RegExp(`<th scope="row">(<a href="#case-\\d">)?${name}(</a>)?</th>`));
+    expect(page).not.toContain(AWKWARD);
+    expect(page).toContain('<td>FAIL</td><td class="num">1</td><td class="num">1</td><td class="num">2.34e-6</td><td>exact</td>');
+    expect(page).toContain('actual 400×267, expected 390×267');
+    // Three images for each one-pixel failure, expected and actual for the size mismatch; the passing case has none.
+    expect(page.match(/<img [^>]*src="data:image\/png;base64,/g)).toHaveLength(3 + 3 + 2);
+    expect(page.match(/<input type="range"/g)).toHaveLength(2);
+    expect(page.replace(/data:image\/png;base64,[A-Za-z0-9+/]+=*/g, '')).not.toMatch(/https?:|\/\/|url\(/);
+    const expected = await readFile(join(dir, 'expected/rotate-90.png'));
+    expect(page).toContain(`src="data:image/png;base64,${expected.toString('base64')}"`);
+  });
+
   it('prints a summary that parses as the expected object, with the human lines on stderr', async () => {
     const dir = await mixedFolder();
     const result = await run(['golden', 'verify', dir, '--json']);
@@ -201,23 +221,33 @@ describe('superimpose golden verify --junit and --json', () => {
     { outcome: 'a failing case', spoil: true, args: ['--junit', 'REPORT'], code: 1 },
     { outcome: 'a failing case', spoil: true, args: ['--json', '--junit', 'REPORT'], code: 1 },
     { outcome: 'every case passing', spoil: false, args: ['--json', '--junit', 'REPORT'], code: 0 },
+    { outcome: 'a failing case', spoil: true, args: ['--report', 'HTML'], code: 1 },
+    { outcome: 'a failing case', spoil: true, args: ['--json', '--junit', 'REPORT', '--report', 'HTML'], code: 1 },
+    { outcome: 'every case passing', spoil: false, args: ['--report', 'HTML'], code: 0 },
   ])('keeps exit $code for $outcome with $args, the report written either way', async ({ spoil, args, code }) => {
     const dir = await folder();
     if (spoil) await shiftedCopy(join(dir, 'expected/rotate-90.png'), join(dir, 'expected/rotate-90.png'), 1, 1);
     const report = join(dir, 'report.xml');
-    const result = await run(['golden', 'verify', dir, ...args.map((a) => (a === 'REPORT' ? report : a))]);
+    const page = join(dir, 'report.html');
+    const result = await run(['golden', 'verify', dir, ...args.map((a) => (a === 'REPORT' ? report : a === 'HTML' ? page : a))]);
     expect(result.code, result.stderr).toBe(code);
     if (args.includes('--junit')) expect(parseXml(await readFile(report, 'utf8')).attributes).toMatchObject({ tests: '2', failures: String(code) });
+    if (args.includes('--report')) expect(await readFile(page, 'utf8')).toContain(`<title>Golden report: ${2 - code} passed, ${code} failed</title>`);
     if (args.includes('--json')) expect(JSON.parse(result.stdout)).toMatchObject({ passed: 2 - code, failed: code });
   });
 
   it.each([
-    { args: ['golden', '--help'], code: 0, out: /^ {2}--junit FILE\.xml {2}verify: also write a JUnit XML report[\s\S]*^ {2}--json {12}verify: print/m, err: /^$/ },
+    { args: ['golden', '--help'], code: 0, out: /^ {2}--junit FILE\.xml {4}verify: also write a JUnit XML report[\s\S]*^ {2}--report FILE\.html {2}verify: also write one self-contained HTML page[\s\S]*^ {2}--json {14}verify: print/m, err: /^$/ },
     { args: ['golden', 'verify', 'golden', '--jsn'], code: 2, out: /^$/, err: /^superimpose: unknown flag --jsn; did you mean --json\?\n$/ },
     { args: ['golden', 'verify', 'golden', '--junt', 'r.xml'], code: 2, out: /^$/, err: /^superimpose: unknown flag --junt; did you mean --junit\?\n$/ },
     { args: ['golden', 'verify', 'golden', '--junit'], code: 2, out: /^$/, err: /^superimpose: --junit needs a value: an \.xml file name/ },
     { args: ['golden', 'update', 'golden', '--json'], code: 2, out: /^$/, err: /^superimpose: --json reports on golden verify, not golden update\n$/ },
     { args: ['golden', 'verify', 'golden', '--junit', '/no/such/folder/r.xml'], code: 2, out: /^$/, err: /^superimpose: --junit \/no\/such\/folder\/r\.xml: the folder \/no\/such\/folder does not exist\n$/ },
+    { args: ['golden', 'verify', 'golden', '--reprt', 'r.html'], code: 2, out: /^$/, err: /^superimpose: unknown flag --reprt; did you mean --report\?\n$/ },
+    { args: ['golden', 'verify', 'golden', '--report'], code: 2, out: /^$/, err: /^superimpose: --report needs a value: an \.html file name/ },
+    { args: ['golden', 'update', 'golden', '--report', 'r.html'], code: 2, out: /^$/, err: /^superimpose: --report reports on golden verify, not golden update\n$/ },
+    { args: ['golden', 'verify', 'golden', '--report', '/no/such/folder/r.html'], code: 2, out: /^$/, err: /^superimpose: --report \/no\/such\/folder\/r\.html: the folder \/no\/such\/folder does not exist\n$/ },
+    { args: ['golden', 'verify', 'golden', '--report', 'golden/'], code: 2, out: /^$/, err: /^superimpose: --report golden\/ names a folder: name the file to write inside it, such as golden\/golden\.html\n$/ },
   ])('$args: exit $code', async ({ args, code, out, err }) => {
     const result = await run(args);
     expect(result.code).toBe(code);
