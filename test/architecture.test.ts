@@ -59,6 +59,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   library: ['contract', 'runtime'],
   config: ['runtime', 'jobs', 'proxy'],
   golden: ['engine', 'library'],
+  matchers: ['golden', 'engine', 'library', 'contract', 'runtime'],
   http: ['engine', 'contract', 'runtime', 'jobs', 'proxy', 'config'],
 };
 const ENTRIES = ['index.ts', 'server.ts', 'worker.ts', 'cli'];
