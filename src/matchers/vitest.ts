@@ -8,9 +8,8 @@ export type { GoldenMatcherContext } from './context.js';
 export type { GoldenOptions } from './options.js';
 
 declare module 'vitest' {
-  // vitest declares Matchers<T = any>; a merged declaration must repeat its type parameters exactly.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
-  interface Matchers<T = any> {
+  // Merged with vitest's Matchers<T = any>, so the same type parameter; its default comes from there.
+  interface Matchers<T> {
     /** Compares an encoded image (PNG, JPEG, WebP) with `__goldens__/NAME.png` beside the test file. */
     toMatchGolden(name: string, options?: GoldenOptions): Promise<void>;
   }
