@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { figures } from '../golden/figures.js';
-import { htmlReport } from '../golden/report.js';
+import { htmlReport, type ReportCase } from '../golden/report.js';
 import { describeTolerance } from '../golden/tolerance.js';
 import {
   assertExpectationsExist,
@@ -37,7 +37,7 @@ const GOLDEN_FLAGS: Record<string, DocumentedFlag> = {
   },
   json: {
     kind: 'boolean',
-    help: 'verify: print {"cases": [{"name", "ok", "diffPixels",\n"maxError", "meanError"}], "passed", "failed"} on stdout,\nthe ok/FAIL lines on stderr instead; diffPixels counts the\npixels judged different (at the threshold), maxError and\nmeanError are channel levels (0 to 255); a case whose size\ndiffers from its expectation has null for all three',
+    help: 'verify: print {"cases": [{"name", "ok", "diffPixels",\n"maxError", "meanError"}], "passed", "failed"} on stdout,\nthe ok/FAIL lines on stderr instead; diffPixels counts the\npixels judged different (at the threshold), maxError and\nmeanError are channel levels (0 to 255); a case whose size\ndiffers from its expectation has null for all three, and\none that could not render also has its "error"',
   },
 };
 
@@ -50,7 +50,9 @@ any channel of any pixel fails the case. A case file may loosen its own case
 with "tolerance": {"threshold": 0.1, "maxDiffPixels": N, "maxDiffRatio": R,
 "maxMeanError": E}, read as superimpose diff reads the same flags. Each failing
 case is named with its figures, and NAME.actual.png and NAME.diff.png are
-written to DIR/failures/; verify exits 1 if any case fails. update renders the
+written to DIR/failures/. A case that cannot render (a missing input, a bad
+parameter) is an ERROR line, and the other cases are still verified; verify
+exits 1 if any case fails or cannot render. update renders the
 expectations (all, or the named cases): the way to create them for new cases.
 It refuses when CI is set.
 
@@ -103,12 +105,17 @@ async function update(dir: string, names: readonly string[], io: CliIo): Promise
   return EXIT.ok;
 }
 
-/** One case's outcome as the reports give it: the verdict, how long it took, and the files written for it. */
-interface CaseResult {
-  readonly verdict: GoldenVerdict;
-  readonly seconds: number;
-  readonly written: readonly string[];
-}
+/**
+ * One case's outcome as the reports give it: its verdict and the files written
+ * for it, or the error that stopped its render (a missing input, a parameter
+ * out of range), and how long it took.
+ */
+type CaseResult =
+  | { readonly kind: 'verdict'; readonly verdict: GoldenVerdict; readonly seconds: number; readonly written: readonly string[] }
+  | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly seconds: number };
+
+const passed = (result: CaseResult): boolean => result.kind === 'verdict' && result.verdict.pass;
+const nameOf = (result: CaseResult): string => (result.kind === 'verdict' ? result.verdict.name : result.name);
 
 interface VerifyOutputs {
   readonly junit: string | undefined;
@@ -124,24 +131,35 @@ async function verify(dir: string, names: readonly string[], io: CliIo, outputs:
   const results: CaseResult[] = [];
   for (const goldenCase of cases) {
     const start = performance.now();
-    const verdict = await verifyGoldenCase(dir, goldenCase);
+    const outcome = await verifyGoldenCase(dir, goldenCase).then(
+      (verdict) => ({ verdict }),
+      // One case that cannot render must not hide the others' results: it is reported as an error.
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+    );
     const seconds = (performance.now() - start) / 1000;
+    if ('error' in outcome) {
+      results.push({ kind: 'error', name: goldenCase.name, message: outcome.error, seconds });
+      say(`ERROR ${goldenCase.name}: ${outcome.error}`);
+      continue;
+    }
+    const { verdict } = outcome;
     if (verdict.pass) {
-      results.push({ verdict, seconds, written: [] });
+      results.push({ kind: 'verdict', verdict, seconds, written: [] });
       say(`ok   ${goldenCase.name}${verdict.exact ? ' (exact)' : `: ${describeComparison(verdict.comparison)}`}`);
       continue;
     }
     const written = await writeFailureArtifacts(join(dir, 'failures'), verdict);
-    results.push({ verdict, seconds, written });
+    results.push({ kind: 'verdict', verdict, seconds, written });
     say(`FAIL ${goldenCase.name}: ${failureMessage(verdict)}; wrote ${written.join(', ')}`);
   }
-  const failed = results.filter((r) => !r.verdict.pass).length;
-  const exact = results.filter((r) => r.verdict.exact).length;
-  say(`${cases.length - failed} passed, ${failed} failed (${exact} exact)`);
+  const failed = results.filter((r) => r.kind === 'verdict' && !r.verdict.pass).length;
+  const errors = results.filter((r) => r.kind === 'error').length;
+  const exact = results.filter((r) => r.kind === 'verdict' && r.verdict.exact).length;
+  say(`${cases.length - failed - errors} passed, ${failed} failed${errors > 0 ? `, ${errors} could not render` : ''} (${exact} exact)`);
   if (outputs.junit !== undefined) await writeFile(outputs.junit, junitReport(results));
   if (outputs.report !== undefined) await writeOutput(outputs.report, await htmlPage(dir, results), '--report');
   if (outputs.json) printLine(io, JSON.stringify(jsonSummary(results)));
-  return failed > 0 ? EXIT.different : EXIT.ok;
+  return failed + errors > 0 ? EXIT.different : EXIT.ok;
 }
 
 const failureMessage = (verdict: GoldenVerdict): string => `${describeComparison(verdict.comparison)} (allowed: ${describeTolerance(verdict.tolerance)})`;
@@ -149,13 +167,21 @@ const failureMessage = (verdict: GoldenVerdict): string => `${describeComparison
 /** The HTML report; only a failing case's expectation is read, as only those show images. */
 async function htmlPage(dir: string, results: readonly CaseResult[]): Promise<string> {
   const cases = await Promise.all(
-    results.map(async ({ verdict, seconds }) => (verdict.pass ? { verdict, seconds } : { verdict, seconds, expected: await readFile(expectedPath(dir, verdict.name)) })),
+    results.map(async (result): Promise<ReportCase> => {
+      if (result.kind === 'error') return { error: result.message, name: result.name, seconds: result.seconds };
+      const { verdict, seconds } = result;
+      return verdict.pass ? { verdict, seconds } : { verdict, seconds, expected: await readFile(expectedPath(dir, verdict.name)) };
+    }),
   );
   return htmlReport(cases);
 }
 
 function jsonSummary(results: readonly CaseResult[]) {
-  const cases = results.map(({ verdict }) => ({ name: verdict.name, ok: verdict.pass, ...figures(verdict.comparison) }));
+  const cases = results.map((result) =>
+    result.kind === 'error'
+      ? { name: result.name, ok: false, diffPixels: null, maxError: null, meanError: null, error: result.message }
+      : { name: result.verdict.name, ok: result.verdict.pass, ...figures(result.verdict.comparison) },
+  );
   const passed = cases.filter((c) => c.ok).length;
   return { cases, passed, failed: cases.length - passed };
 }
@@ -169,13 +195,22 @@ function xml(text: string): string {
 
 const seconds = (s: number): string => s.toFixed(3);
 
-/** JUnit XML as CI systems read it: one suite, a testcase per case, a failure with the figures and the files written. */
+/**
+ * JUnit XML as CI systems read it: one suite, a testcase per case, a failure
+ * with the figures and the files written, an error for a case that could not render.
+ */
 function junitReport(results: readonly CaseResult[]): string {
-  const failures = results.filter((r) => !r.verdict.pass).length;
+  const errors = results.filter((r) => r.kind === 'error').length;
+  const failures = results.filter((r) => !passed(r)).length - errors;
   const total = results.reduce((sum, r) => sum + r.seconds, 0);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuite name="golden" tests="${results.length}" failures="${failures}" errors="0" time="${seconds(total)}">`];
-  for (const { verdict, seconds: time, written } of results) {
-    const head = `  <testcase classname="golden" name="${xml(verdict.name)}" time="${seconds(time)}"`;
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuite name="golden" tests="${results.length}" failures="${failures}" errors="${errors}" time="${seconds(total)}">`];
+  for (const result of results) {
+    const head = `  <testcase classname="golden" name="${xml(nameOf(result))}" time="${seconds(result.seconds)}"`;
+    if (result.kind === 'error') {
+      lines.push(`${head}>`, `    <error message="${xml(result.message)}" type="render-error"/>`, '  </testcase>');
+      continue;
+    }
+    const { verdict, written } = result;
     if (verdict.pass) {
       lines.push(`${head}/>`);
       continue;

@@ -4,12 +4,24 @@ import type { GoldenVerdict } from './suite.js';
 import { describeTolerance } from './tolerance.js';
 
 /** One verified case as the HTML report shows it. */
-export interface ReportCase {
+export interface VerifiedCase {
   readonly verdict: GoldenVerdict;
   readonly seconds: number;
   /** The expectation's PNG bytes; shown for a failing case only, so a passing one may leave it out. */
   readonly expected?: Buffer;
 }
+
+/** A case that could not be rendered, with the error that stopped it. */
+export interface UnrenderedCase {
+  readonly name: string;
+  readonly error: string;
+  readonly seconds: number;
+}
+
+export type ReportCase = VerifiedCase | UnrenderedCase;
+
+const isVerified = (c: ReportCase): c is VerifiedCase => 'verdict' in c;
+const failing = (c: ReportCase): boolean => !isVerified(c) || !c.verdict.pass;
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' };
 
@@ -36,7 +48,11 @@ function figureCells(verdict: GoldenVerdict): string {
   return [diffPixels, maxError, meanError].map((value) => `<td class="num">${value === null ? '–' : level(value)}</td>`).join('');
 }
 
-function row({ verdict, seconds }: ReportCase, index: number): string {
+function row(reported: ReportCase, index: number): string {
+  if (!isVerified(reported)) {
+    return `<tr class="fail"><th scope="row"><a href="#case-${index}">${html(reported.name)}</a></th><td>ERROR</td><td colspan="4">could not render</td><td class="num">${time(reported.seconds)}</td></tr>`;
+  }
+  const { verdict, seconds } = reported;
   const name = verdict.pass ? html(verdict.name) : `<a href="#case-${index}">${html(verdict.name)}</a>`;
   const result = verdict.pass ? (verdict.exact ? 'ok (exact)' : 'ok') : 'FAIL';
   return `<tr class="${verdict.pass ? 'pass' : 'fail'}"><th scope="row">${name}</th><td>${result}</td>${figureCells(verdict)}<td>${html(describeTolerance(verdict.tolerance))}</td><td class="num">${time(seconds)}</td></tr>`;
@@ -51,7 +67,11 @@ const figure = (id: string, src: string, caption: string, alt: string): string =
  * their data from the ones beside it (the script copies it) so that each
  * picture is in the file once.
  */
-function failure({ verdict, expected }: ReportCase, index: number): string {
+function failure(reported: ReportCase, index: number): string {
+  if (!isVerified(reported)) {
+    return `<section class="case" id="case-${index}">\n<h2>${html(reported.name)}</h2>\n<p>Could not render: ${html(reported.error)}</p>\n</section>`;
+  }
+  const { verdict, expected } = reported;
   const id = `case-${index}`;
   const name = html(verdict.name);
   const diff = diffImage(verdict.comparison);
@@ -121,7 +141,7 @@ for (const slider of document.querySelectorAll('.slider')) {
  * per case, and the images of each failing case.
  */
 export function htmlReport(cases: readonly ReportCase[]): string {
-  const failed = cases.filter((c) => !c.verdict.pass).length;
+  const failed = cases.filter(failing).length;
   const passed = cases.length - failed;
   const total = cases.reduce((sum, c) => sum + c.seconds, 0);
   const counts = `${passed} passed, ${failed} failed`;
@@ -142,7 +162,7 @@ export function htmlReport(cases: readonly ReportCase[]): string {
 ${cases.map(row).join('\n')}
 </tbody>
 </table>
-${cases.map((c, index) => (c.verdict.pass ? '' : failure(c, index))).join('\n')}
+${cases.map((c, index) => (failing(c) ? failure(c, index) : '')).join('\n')}
 <script>${SCRIPT}</script>
 </body>
 </html>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { html, htmlReport, type ReportCase } from '../../src/golden/report.js';
+import { html, htmlReport, type VerifiedCase } from '../../src/golden/report.js';
 import { loadGoldenCases, verifyGoldenCase } from '../../src/golden/suite.js';
 import { editCase, goldenFolderWith, shiftedCopy } from '../cli/images.js';
 
@@ -15,7 +15,7 @@ const AWKWARD = `a<b&"c'`;
  * differ by one level in one pixel, and smaller's expectation is 10 pixels
  * narrower than its render. Each is given a time of its own.
  */
-async function verified(): Promise<{ cases: ReportCase[]; dir: string }> {
+async function verified(): Promise<{ cases: VerifiedCase[]; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'superimpose-report-'));
   await goldenFolderWith(dir, ['rotate-90', 'rotate-180']);
   const casePath = (name: string) => join(dir, 'cases', `${name}.json`);
@@ -111,6 +111,13 @@ describe('htmlReport', () => {
     expect(section).toContain('size 400x267 where 390x267 was expected');
     expect(dataImages(section)).toHaveLength(2);
     expect(section).not.toContain('type="range"');
+  });
+
+  it('counts a case that could not render as failed, with its error, escaped', async () => {
+    const page = htmlReport([...(await folder).cases, { name: 'broken', error: 'Could not read inputs/<missing>.png', seconds: 0.01 }]);
+    expect(page).toContain('2 passed, 4 failed');
+    expect(page).toMatch(/<tr class="fail"><th scope="row"><a href="#case-5">broken<\/a><\/th><td>ERROR<\/td>/);
+    expect(sectionOf(page, 'broken')).toContain('<p>Could not render: Could not read inputs/&lt;missing&gt;.png</p>');
   });
 
   it('lists passing cases without images', async () => {
