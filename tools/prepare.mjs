@@ -16,3 +16,4 @@ try {
 execFileSync(process.execPath, [new URL('./clean-dist.mjs', import.meta.url).pathname], { stdio: 'inherit' });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 execFileSync(process.execPath, [new URL('./build-cjs.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+execFileSync(process.execPath, [new URL('./build-playground.mjs', import.meta.url).pathname], { stdio: 'inherit' });

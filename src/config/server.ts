@@ -42,6 +42,7 @@ const environmentSchema = z.object({
   SUPERIMPOSE_MEMORY_BUDGET_MB: positiveInt(1024),
   SUPERIMPOSE_FETCH_CONCURRENCY: positiveInt(8),
   SUPERIMPOSE_SVG: z.enum(['off', 'on'], { error: 'expected off or on' }).default('off'),
+  SUPERIMPOSE_PLAYGROUND: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   SUPERIMPOSE_MAX_INPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxInputPixels),
   SUPERIMPOSE_MAX_OVERLAY_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOverlayPixels),
   SUPERIMPOSE_MAX_OUTPUT_PIXELS: positiveInt(DEFAULT_PIXEL_LIMITS.maxOutputPixels),
@@ -131,6 +132,8 @@ export interface ServerConfig {
   readonly render: RendererOptions;
   readonly jobs: JobsOptions;
   readonly upstream: UpstreamOptions;
+  /** Whether GET / serves the playground page. */
+  readonly playground: boolean;
   /** How messages name settings: by their environment variables. */
   readonly names: SettingNames;
 }
@@ -194,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       names,
     },
     upstream: { baseUrl: e.SEGMIND_BASE_URL, apiKey: e.SEGMIND_API_KEY, timeoutMs: e.SEGMIND_TIMEOUT_MS, maxResponseBytes: e.SEGMIND_MAX_RESPONSE_BYTES, names },
+    playground: e.SUPERIMPOSE_PLAYGROUND === 'on',
     names,
   };
 }

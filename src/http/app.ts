@@ -11,6 +11,7 @@ import { acceptJsonBodies } from './json-body.js';
 import { countRequests, createMetrics, metricsRoute } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoute } from './routes/health.js';
+import { playgroundRoutes, type PlaygroundOptions } from './routes/playground.js';
 import { jobRoutes } from './routes/jobs.js';
 import { createRelay, proxyRoutes } from './routes/proxy.js';
 import { mockupRoute } from './routes/mockup.js';
@@ -25,6 +26,8 @@ export interface AppParts {
   readonly renderMockup?: MockupRenderer;
   /** Told, as the app closes, how many accepted jobs it gave up: waiting ones recorded cancelled, running ones aborted. */
   readonly onJobsGivenUp?: (given: { abandoned: number; aborted: number }) => void;
+  /** Where the playground's built page and examples are, for tests; defaults to dist/playground and examples/. */
+  readonly playground?: Omit<PlaygroundOptions, 'keyRequired'>;
 }
 
 /** The Fastify app, not listening: tests use inject(), server.ts calls listen(). */
@@ -73,6 +76,7 @@ export function buildApp(config: ServerConfig, parts: AppParts = {}): FastifyIns
     });
   });
   void app.register(async (scope) => proxyRoutes(scope, { ...proxy, relay }));
+  if (config.playground) void app.register(async (scope) => playgroundRoutes(scope, { ...parts.playground, keyRequired: config.apiKeys.length > 0 }));
 
   // Accepted v2 jobs finish (within the shutdown bound) before the process lets go of them.
   app.addHook('onClose', async () => {

@@ -1,0 +1,186 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+import { testConfig } from '../helpers/http.js';
+import { builtPlayground } from '../helpers/playground.js';
+
+/**
+ * The playground in a real Chromium against the real app on loopback: a photo
+ * and a design picked, corners dragged and moved by keyboard, the preview
+ * following, and the request and the curl code giving the preview's bytes.
+ * Chromium is Debian's (.ci/run installs it); playwright-core downloads none.
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
+const SCREENSHOTS = process.env['PLAYGROUND_SCREENSHOTS'] === '1';
+const run = promisify(execFile);
+
+let app: FastifyInstance;
+let origin: string;
+let browser: Browser;
+let page: Page;
+let folder: string;
+const requests: string[] = [];
+// A space and a quote in the name: the snippets must quote it.
+const PHOTO = "product 'photo'.jpg";
+const DESIGN = 'logo.png';
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH to its executable`);
+  }
+  folder = await mkdtemp(join(tmpdir(), 'playground-e2e-'));
+  const photo = await sharp({ create: { width: 640, height: 420, channels: 3, background: '#8fb3d9' } })
+    .composite([{ input: Buffer.from('<svg width="640" height="420"><rect x="120" y="60" width="400" height="300" fill="#d24a3a"/></svg>'), top: 0, left: 0 }])
+    .jpeg()
+    .toBuffer();
+  const design = await sharp(Buffer.from('<svg width="240" height="120"><rect width="240" height="120" rx="20" fill="#1a7f37"/><circle cx="60" cy="60" r="40" fill="#fff"/></svg>')).png().toBuffer();
+  await writeFile(join(folder, PHOTO), photo);
+  await writeFile(join(folder, DESIGN), design);
+
+  app = buildApp(testConfig(), { playground: { page: await builtPlayground() } });
+  origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('request', (request) => void requests.push(request.url()));
+  await page.goto(`${origin}/`, { waitUntil: 'load' });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Waits for a preview other than `previous`, and gives its src and bytes. */
+async function nextPreview(previous: string | null): Promise<{ src: string; bytes: Buffer }> {
+  const preview = page.getByTestId('preview');
+  await expect.poll(() => preview.getAttribute('src'), { timeout: 10_000 }).not.toBe(previous);
+  const src = (await preview.getAttribute('src'))!;
+  // Run in the page, as a function: the page's Content-Security-Policy allows no string evaluation.
+  const bytes = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), src);
+  return { src, bytes: Buffer.from(bytes) };
+}
+
+const pixels = async (image: Buffer) => (await sharp(image).raw().toBuffer()).toString('base64');
+
+/** A corner handle's position as it says it: "x 120, y 80". */
+async function corner(index: number): Promise<{ x: number; y: number; now: number }> {
+  const handle = page.getByTestId(`corner-${index}`);
+  const [, x, y] = /^x (-?[\d.]+), y (-?[\d.]+)$/.exec((await handle.getAttribute('aria-valuetext')) ?? '')!;
+  return { x: Number(x), y: Number(y), now: Number(await handle.getAttribute('aria-valuenow')) };
+}
+
+describe('the playground in Chromium', () => {
+  let shown: { src: string; bytes: Buffer };
+
+  it('renders a mockup once a photo and a design are picked', async () => {
+    await page.getByTestId('base-input').setInputFiles(join(folder, PHOTO));
+    await page.getByTestId('design-input').setInputFiles(join(folder, DESIGN));
+    shown = await nextPreview(null);
+    expect((await sharp(shown.bytes).metadata()).width).toBe(640);
+    await expect.poll(() => page.locator('.status').textContent()).toMatch(/Rendered in \d+ ms/);
+  });
+
+  it('follows a corner dragged with the mouse', async () => {
+    const before = await corner(2);
+    const box = (await page.getByTestId('corner-2').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 30, { steps: 5 });
+    await page.mouse.up();
+    const after = await corner(2);
+    expect(after.x).toBeGreaterThan(before.x + 30);
+    expect(after.y).toBeGreaterThan(before.y + 15);
+    const next = await nextPreview(shown.src);
+    expect(await pixels(next.bytes)).not.toBe(await pixels(shown.bytes));
+    shown = next;
+  });
+
+  it('moves a corner with the arrow keys: 1 px, 10 with Shift', async () => {
+    const start = await corner(0);
+    await page.getByTestId('corner-0').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await corner(0)).toEqual({ x: start.x + 1, y: start.y, now: start.now + 1 });
+    await page.keyboard.press('Shift+ArrowRight');
+    expect(await corner(0)).toEqual({ x: start.x + 11, y: start.y, now: start.now + 11 });
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await corner(0)).toMatchObject({ x: start.x + 11, y: start.y + 9 });
+    expect(await page.getByTestId('corner-0').getAttribute('aria-label')).toBe('top-left corner');
+    shown = await nextPreview(shown.src);
+  });
+
+  it('renders again when the blend mode changes', async () => {
+    await page.getByTestId('blend-mode').selectOption('difference');
+    const next = await nextPreview(shown.src);
+    expect(await pixels(next.bytes)).not.toBe(await pixels(shown.bytes));
+    shown = next;
+  });
+
+  it('downloads the exact request behind the preview', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-request').click()]);
+    const body = await readFile((await download.path())!, 'utf8');
+    const request = JSON.parse(body) as { layers: { blend_mode: string }[] };
+    expect(request.layers[0]!.blend_mode).toBe('difference');
+    const response = await fetch(`${origin}/v1/mockup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(shown.bytes)).toBe(true);
+  });
+
+  it('gives curl code that, run beside the picked files, writes the preview', async () => {
+    await page.getByTestId('copy-curl').click();
+    const code = (await page.getByTestId('code').textContent())!;
+    expect(code).toContain('curl');
+    expect(code).toContain(`base64 -w0 'product '\\''photo'\\''.jpg'`);
+    expect(code).not.toMatch(/[A-Za-z0-9+/]{200}/);
+    await writeFile(join(folder, 'mockup.sh'), code);
+    await run('bash', ['mockup.sh'], { cwd: folder });
+    expect((await readFile(join(folder, 'mockup.jpg'))).equals(shown.bytes)).toBe(true);
+  });
+
+  it('shows Python and JavaScript code reading the same files', async () => {
+    await page.getByTestId('copy-python').click();
+    const python = (await page.getByTestId('code').textContent())!;
+    expect(python).toContain('import requests');
+    expect(python).toContain(`b64("product 'photo'.jpg")`);
+    await page.getByTestId('copy-js').click();
+    const javascript = (await page.getByTestId('code').textContent())!;
+    expect(javascript).toContain('fs.readFileSync');
+    expect(javascript).toContain(`b64("logo.png")`);
+  });
+
+  it('shows a refused value beside its control', async () => {
+    await page.getByTestId('opacity').fill('5');
+    const error = page.locator('[data-field="opacity"] [data-testid="error"]');
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.textContent()).toBe('Expected number between 0 and 1 for layers[0].opacity but received 5');
+    expect(await page.getByTestId('opacity').getAttribute('aria-invalid')).toBe('true');
+    await page.getByTestId('opacity').fill('1');
+    await error.waitFor({ state: 'detached', timeout: 10_000 });
+    shown = await nextPreview(shown.src);
+  });
+
+  it('requests nothing from anywhere but this server', () => {
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
+  });
+
+  it.runIf(SCREENSHOTS)('writes the README\'s screenshots', async () => {
+    await page.getByTestId('example').selectOption('tshirt');
+    shown = await nextPreview(shown.src);
+    await page.getByTestId('copy-curl').click();
+    const out = new URL('../../docs/playground/', import.meta.url);
+    await mkdir(out, { recursive: true });
+    const small = (png: Buffer, width: number) => sharp(png).resize({ width }).png({ palette: true, quality: 80, effort: 10 }).toBuffer();
+    await writeFile(new URL('mockup.png', out), await small(await page.screenshot(), 1100));
+    await writeFile(new URL('code.png', out), await small(await page.locator('section.code').screenshot(), 700));
+  });
+});
