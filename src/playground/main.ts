@@ -71,7 +71,7 @@ class Playground {
     const codePanel = h('section', { class: 'code', 'aria-label': 'Code' }, h('h2', {}, 'Code'), h('div', { class: 'buttons' }, ...copyButtons, downloadRequest, downloadTemplate), this.codeBlock);
 
     const previewPanel = h('section', { class: 'result', 'aria-label': 'Preview' }, h('h2', {}, 'Preview'), this.status, this.general, this.preview);
-    root.append(header, h('div', { class: 'layout' }, this.workspace, previewPanel, codePanel));
+    root.append(header, h('div', { class: 'layout' }, this.workspace, h('div', { class: 'side' }, previewPanel, codePanel)));
     this.switchTo(this.mockup);
   }
 

@@ -142,6 +142,7 @@ export class MockupMode implements Mode {
 
   private async useExample(example: Example): Promise<void> {
     const [photo, design] = await Promise.all([pickExampleFile(example.photo), pickExampleFile(example.design)]);
+    this.baseInput.value = '';
     this.base = photo;
     this.stage.setPhoto(photo.url, photo);
     this.layers.length = 0;

@@ -177,6 +177,7 @@ describe('the playground in Chromium', () => {
     await page.getByTestId('example').selectOption('tshirt');
     shown = await nextPreview(shown.src);
     await page.getByTestId('copy-curl').click();
+    await page.locator('header').scrollIntoViewIfNeeded();
     const out = new URL('../../docs/playground/', import.meta.url);
     await mkdir(out, { recursive: true });
     const small = (png: Buffer, width: number) => sharp(png).resize({ width }).png({ palette: true, quality: 80, effort: 10 }).toBuffer();
