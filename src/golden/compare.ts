@@ -54,29 +54,30 @@ export class ImageSizeMismatchError extends Error {
   }
 }
 
-const WHICH = ['first', 'second'] as const;
 
 const isRgbaImage = (image: ComparableImage): image is RgbaImage => typeof image === 'object' && !(image instanceof Uint8Array);
 
+/** `which` names the image in messages: "the first image". */
 function checkRgba(image: RgbaImage, which: string): RgbaImage {
   const { data, width, height } = image;
-  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError(`Expected a Uint8Array or Uint8ClampedArray for the ${which} image's data but received ${describe(data)}`);
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError(`Expected a Uint8Array or Uint8ClampedArray for ${which}'s data but received ${describe(data)}`);
   for (const [key, value] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected a positive integer for the ${which} image's ${key} but received ${describe(value)}`);
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected a positive integer for ${which}'s ${key} but received ${describe(value)}`);
   }
-  if (data.length !== width * height * 4) throw new TypeError(`Expected ${width * height * 4} bytes of RGBA for the ${which} image (${width}x${height}) but received ${data.length}`);
+  if (data.length !== width * height * 4) throw new TypeError(`Expected ${width * height * 4} bytes of RGBA for ${which} (${width}x${height}) but received ${data.length}`);
   return image;
 }
 
-async function decode(image: ComparableImage, which: string): Promise<RgbaImage> {
+/** Decodes an image to compare, or checks decoded RGBA; `which` names it in messages ("the first image"). */
+export async function decodeComparable(image: ComparableImage, which: string): Promise<RgbaImage> {
   if (isRgbaImage(image)) return checkRgba(image, which);
-  if (typeof image !== 'string' && !(image instanceof Uint8Array)) throw new TypeError(`Expected encoded image bytes, a path or {data, width, height} for the ${which} image but received ${describe(image)}`);
+  if (typeof image !== 'string' && !(image instanceof Uint8Array)) throw new TypeError(`Expected encoded image bytes, a path or {data, width, height} for ${which} but received ${describe(image)}`);
   try {
     const { data, info } = await sharp(image, { ignoreIcc: true }).ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
   } catch (cause) {
     const what = typeof image === 'string' ? `the file ${image}` : `${image.length} bytes`;
-    throw new TypeError(`Expected an image sharp can decode (PNG, JPEG, WebP, AVIF, GIF, TIFF) for the ${which} image but could not decode ${what}: ${(cause as Error).message}`, { cause });
+    throw new TypeError(`Expected an image sharp can decode (PNG, JPEG, WebP, AVIF, GIF, TIFF) for ${which} but could not decode ${what}: ${(cause as Error).message}`, { cause });
   }
 }
 
@@ -96,7 +97,7 @@ function checkOptions(options: CompareOptions): CompareOptions {
 
 /** Both images decoded and of one size, else an ImageSizeMismatchError. */
 async function decodePair(a: ComparableImage, b: ComparableImage): Promise<[RgbaImage, RgbaImage]> {
-  const [first, second] = await Promise.all([decode(a, WHICH[0]), decode(b, WHICH[1])]);
+  const [first, second] = await Promise.all([decodeComparable(a, 'the first image'), decodeComparable(b, 'the second image')]);
   if (first.width !== second.width || first.height !== second.height) {
     throw new ImageSizeMismatchError({ width: first.width, height: first.height }, { width: second.width, height: second.height });
   }

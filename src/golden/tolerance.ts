@@ -37,16 +37,19 @@ export function toleranceExpectation(key: ToleranceKey): string {
   return `${integer ? 'integer' : 'number'} ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `between ${min} and ${max}`}`;
 }
 
-/** Checks a tolerance, naming each field as `nameOf` says (a JSON key, a flag); throws an Error naming the first bad one. */
+// NaN and Infinity as themselves, strings quoted, the rest as JSON.
+const show = (value: unknown): string => (typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value)));
+
+/** Checks a tolerance, naming each field as `nameOf` says (a JSON key, a flag, an option); throws an Error naming the first bad one. */
 export function parseTolerance(input: unknown, nameOf: (key: string) => string = (key) => key): Tolerance {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error(`Expected an object for ${nameOf('tolerance')} but received ${JSON.stringify(input)}`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error(`Expected an object for ${nameOf('tolerance')} but received ${show(input)}`);
   const tolerance: Partial<Record<ToleranceKey, number>> = {};
   for (const [key, value] of Object.entries(input)) {
     if (!isToleranceKey(key)) throw new Error(`Unknown field ${nameOf(key)}: a tolerance takes ${Object.keys(TOLERANCE_FIELDS).map(nameOf).join(', ')}`);
     if (value === undefined) continue;
     const { min, max, integer } = TOLERANCE_FIELDS[key];
     if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && !Number.isInteger(value))) {
-      throw new Error(`Expected ${toleranceExpectation(key)} for ${nameOf(key)} but received ${JSON.stringify(value)}`);
+      throw new Error(`Expected ${toleranceExpectation(key)} for ${nameOf(key)} but received ${show(value)}`);
     }
     tolerance[key] = value;
   }

@@ -1,10 +1,11 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
-import { compareImages, ImageSizeMismatchError, type ImageDifference } from '../golden/compare.js';
+import { compareToExpectation, decodeComparable, describeComparison, type RgbaImage } from '../golden/compare.js';
+import { describeTolerance, withinTolerance } from '../golden/tolerance.js';
 import { inCi, runnerUpdates, updateRequested, type GoldenMatcherContext } from './context.js';
 import { checkGoldenName, goldenPaths, type GoldenPaths } from './files.js';
-import { describeOptions, parseGoldenOptions, withinOptions, type GoldenOptions } from './options.js';
+import { parseGoldenOptions, type GoldenOptions } from './options.js';
 
 /** What a matcher returns to vitest and jest alike. */
 export interface GoldenMatcherResult {
@@ -12,26 +13,10 @@ export interface GoldenMatcherResult {
   readonly message: () => string;
 }
 
-interface Rgba {
-  readonly data: Buffer;
-  readonly width: number;
-  readonly height: number;
-}
-
-const UPDATE_HINT = 'Run with UPDATE_GOLDEN=1 (or the runner\'s -u) to accept the actual image as the new golden.';
-
-/** Decoded as compareImages decodes: RGBA, 8 bits a channel, the stored values (no colour-profile conversion). */
-async function decode(image: Uint8Array, label: string): Promise<Rgba> {
-  try {
-    const { data, info } = await sharp(image, { ignoreIcc: true }).ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height };
-  } catch (error) {
-    throw new Error(`toMatchGolden could not decode ${label}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+const UPDATE_HINT = "Run with UPDATE_GOLDEN=1 (or the runner's -u) to accept the actual image as the new golden.";
 
 /** PNG, lossless, from the decoded pixels: a golden holds exactly what was compared, whatever format the test produced. */
-const encodePng = ({ data, width, height }: Rgba): Promise<Buffer> => sharp(data, { raw: { width, height, channels: 4 } }).png().toBuffer();
+const encodePng = ({ data, width, height }: RgbaImage): Promise<Buffer> => sharp(data, { raw: { width, height, channels: 4 } }).png().toBuffer();
 
 async function writeBytes(path: string, bytes: Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -72,7 +57,7 @@ export async function toMatchGolden(this: GoldenMatcherContext, received: unknow
   const { testPath } = this;
   if (!testPath) throw new Error(`${title} needs the test file's path (this.testPath) to find __goldens__/, and the runner gave none`);
   const paths = goldenPaths(testPath, name);
-  const actual = await decode(received, 'the image under test');
+  const actual = await decodeComparable(received, 'the image under test');
 
   if (updateRequested() || runnerUpdates(this)) {
     if (inCi()) return result(false, `${title}: refusing to update ${paths.golden} because CI is set; goldens are updated locally and committed.`);
@@ -88,37 +73,22 @@ export async function toMatchGolden(this: GoldenMatcherContext, received: unknow
     return result(true, `${title}: golden ${paths.golden} written`);
   }
 
-  const compareOptions = tolerance.threshold === undefined ? {} : { threshold: tolerance.threshold };
-  let figures: ImageDifference;
-  try {
-    figures = await compareImages(actual, golden, compareOptions);
-  } catch (error) {
-    if (!(error instanceof ImageSizeMismatchError)) throw error;
-    await writeBytes(paths.actual, await encodePng(actual));
-    await rm(paths.diff, { force: true });
-    const size = ({ width, height }: { width: number; height: number }) => `${width}x${height}`;
-    return result(false, [`${title}: the image is ${size(error.actual)} where the golden is ${size(error.expected)}.`, `  golden: ${paths.golden}`, `  actual: ${paths.actual}`, UPDATE_HINT].join('\n'));
-  }
-
-  const pixels = figures.width * figures.height;
-  const allowed = describeOptions(tolerance);
-  if (withinOptions({ pixels, diffPixels: figures.diffPixels, meanError: figures.meanError }, tolerance)) {
+  const comparison = await compareToExpectation(actual, golden, tolerance.threshold);
+  const figures = `${describeComparison(comparison)}; allowed: ${describeTolerance(tolerance)}`;
+  if (withinTolerance(comparison, tolerance)) {
     await removeResults(paths);
-    return result(true, `${title}: ${figures.diffPixels} of ${pixels} pixels differ, within ${allowed}`);
+    return result(true, `${title}: ${figures}`);
   }
-
-  const { diff } = await compareImages(actual, golden, { ...compareOptions, diff: true });
   await writeBytes(paths.actual, await encodePng(actual));
-  if (diff) await writeBytes(paths.diff, diff);
-  const beyond = tolerance.threshold ? ` beyond threshold ${tolerance.threshold}` : '';
-  const percent = ((figures.diffPixels / pixels) * 100).toFixed(3);
+  if (comparison.kind === 'compared') await writeBytes(paths.diff, comparison.diffPng());
+  else await rm(paths.diff, { force: true });
   return result(
     false,
     [
-      `${title}: ${figures.diffPixels} of ${pixels} pixels differ${beyond} (${percent}%), max channel difference ${figures.maxError}, mean error ${figures.meanError.toFixed(4)}; allowed: ${allowed}.`,
+      `${title}: ${figures}.`,
       `  golden: ${paths.golden}`,
       `  actual: ${paths.actual}`,
-      ...(diff ? [`  diff:   ${paths.diff}`] : []),
+      ...(comparison.kind === 'compared' ? [`  diff:   ${paths.diff}`] : []),
       UPDATE_HINT,
     ].join('\n'),
   );
