@@ -1,8 +1,8 @@
 // The matchers for CommonJS: jest loads a CommonJS test file's require() with a
 // module loader of its own, which cannot load ES modules. After tsc has
 // written dist/, this bundles src/matchers into dist/matchers/index.cjs, with
-// the packages that ship CommonJS left outside (pixelmatch is ESM only, so it
-// goes in), and gives each CommonJS entry its declarations as .d.cts.
+// the packages that ship CommonJS left outside, and gives each CommonJS entry
+// its declarations as .d.cts.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
