@@ -26,9 +26,8 @@ class Playground {
   /** Kept in memory only: never written to storage or cookies. */
   private apiKey = '';
   private language: Language = 'curl';
-  /** The request behind the preview on screen, byte for byte. */
-  private shownRequest: string | undefined;
-  private previewUrl: string | undefined;
+  /** Each mode's latest preview and the request behind it, byte for byte. */
+  private readonly shown = new Map<Mode, { readonly url: string; readonly body: string }>();
 
   private readonly preview = h('img', { 'data-testid': 'preview', alt: 'The rendered image', class: 'preview' });
   private readonly status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, 'Pick a photo and a design to see the mockup.');
@@ -77,6 +76,11 @@ class Playground {
 
   private switchTo(mode: Mode): void {
     this.mode = mode;
+    const shown = this.shown.get(mode);
+    if (shown) this.preview.src = shown.url;
+    else this.preview.removeAttribute('src');
+    clearErrors(document.body);
+    this.general.replaceChildren();
     this.workspace.replaceChildren(...(mode === this.mockup ? [this.mockup.stage.element, mode.element] : [mode.element]));
     this.changed(mode);
   }
@@ -109,10 +113,11 @@ class Playground {
       this.status.textContent = `Refused (${outcome.status}): the preview shows the last good request.`;
       return;
     }
-    if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
-    this.previewUrl = URL.createObjectURL(outcome.image);
-    this.preview.src = this.previewUrl;
-    this.shownRequest = body;
+    const previous = this.shown.get(this.mode);
+    if (previous) URL.revokeObjectURL(previous.url);
+    const url = URL.createObjectURL(outcome.image);
+    this.shown.set(this.mode, { url, body });
+    this.preview.src = url;
     this.status.textContent = `Rendered in ${Math.round(outcome.ms)} ms (${Math.round(outcome.image.size / 1024)} KB).`;
   }
 
@@ -140,7 +145,8 @@ class Playground {
   }
 
   private downloadRequest(): void {
-    const body = this.shownRequest ?? (this.mode.request(asBase64) && JSON.stringify(this.mode.request(asBase64)));
+    const request = this.mode.request(asBase64);
+    const body = this.shown.get(this.mode)?.body ?? (request && JSON.stringify(request));
     if (body) download(`${this.mode.outputStem}-request.json`, body);
     else this.status.textContent = 'Nothing to download yet: pick the images first.';
   }

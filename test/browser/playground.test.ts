@@ -62,7 +62,11 @@ afterAll(async () => {
 /** Waits for a preview other than `previous`, and gives its src and bytes. */
 async function nextPreview(previous: string | null): Promise<{ src: string; bytes: Buffer }> {
   const preview = page.getByTestId('preview');
-  await expect.poll(() => preview.getAttribute('src'), { timeout: 10_000 }).not.toBe(previous);
+  const isNew = async () => {
+    const src = await preview.getAttribute('src');
+    return src !== null && src !== previous;
+  };
+  await expect.poll(isNew, { timeout: 10_000 }).toBe(true);
   const src = (await preview.getAttribute('src'))!;
   // Run in the page, as a function: the page's Content-Security-Policy allows no string evaluation.
   const bytes = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), src);
@@ -70,6 +74,12 @@ async function nextPreview(previous: string | null): Promise<{ src: string; byte
 }
 
 const pixels = async (image: Buffer) => (await sharp(image).raw().toBuffer()).toString('base64');
+
+/** The request behind the preview, as "Download request" saves it. */
+async function requestBody(on: Page): Promise<string> {
+  const [download] = await Promise.all([on.waitForEvent('download'), on.getByTestId('download-request').click()]);
+  return readFile((await download.path())!, 'utf8');
+}
 
 /** A corner handle's position as it says it: "x 120, y 80". */
 async function corner(index: number): Promise<{ x: number; y: number; now: number }> {
@@ -126,8 +136,7 @@ describe('the playground in Chromium', () => {
   });
 
   it('downloads the exact request behind the preview', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-request').click()]);
-    const body = await readFile((await download.path())!, 'utf8');
+    const body = await requestBody(page);
     const request = JSON.parse(body) as { layers: { blend_mode: string }[] };
     expect(request.layers[0]!.blend_mode).toBe('difference');
     const response = await fetch(`${origin}/v1/mockup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -146,15 +155,25 @@ describe('the playground in Chromium', () => {
     expect((await readFile(join(folder, 'mockup.jpg'))).equals(shown.bytes)).toBe(true);
   });
 
-  it('shows Python and JavaScript code reading the same files', async () => {
+  it('gives JavaScript code that, run with Node beside the picked files, writes the preview; and Python code reading the same files', async () => {
+    await page.getByTestId('copy-js').click();
+    const javascript = (await page.getByTestId('code').textContent())!;
+    expect(javascript).toContain('fs.readFileSync');
+    await writeFile(join(folder, 'mockup.mjs'), javascript);
+    await run(process.execPath, ['mockup.mjs'], { cwd: folder });
+    expect((await readFile(join(folder, 'mockup.jpg'))).equals(shown.bytes)).toBe(true);
     await page.getByTestId('copy-python').click();
     const python = (await page.getByTestId('code').textContent())!;
     expect(python).toContain('import requests');
     expect(python).toContain(`b64("product 'photo'.jpg")`);
-    await page.getByTestId('copy-js').click();
-    const javascript = (await page.getByTestId('code').textContent())!;
-    expect(javascript).toContain('fs.readFileSync');
-    expect(javascript).toContain(`b64("logo.png")`);
+    expect(python).toContain(`b64("logo.png")`);
+  });
+
+  it('downloads a template of the photo with {{design}} in the design\'s place', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-template').click()]);
+    expect(download.suggestedFilename()).toBe('template.json');
+    const template = JSON.parse(await readFile((await download.path())!, 'utf8')) as { base_image: string; layers: { image: string; blend_mode: string }[] };
+    expect(template).toMatchObject({ base_image: PHOTO, layers: [{ image: '{{design}}', blend_mode: 'difference' }] });
   });
 
   it('shows a refused value beside its control', async () => {
@@ -166,6 +185,20 @@ describe('the playground in Chromium', () => {
     await page.getByTestId('opacity').fill('1');
     await error.waitFor({ state: 'detached', timeout: 10_000 });
     shown = await nextPreview(shown.src);
+  });
+
+  it('renders superimpose from controls made from its parameter table', async () => {
+    await page.getByTestId('mode-superimpose').click();
+    await page.getByTestId('superimpose-base_image').setInputFiles(join(folder, PHOTO));
+    await page.getByTestId('superimpose-overlay_image').setInputFiles(join(folder, DESIGN));
+    await page.getByTestId('superimpose-x_offset').fill('100');
+    await page.getByTestId('superimpose-resize_method').selectOption('bilinear');
+    await expect.poll(async () => JSON.parse(await requestBody(page)) as Record<string, unknown>, { timeout: 10_000 }).toMatchObject({ x_offset: 100, resize_method: 'bilinear' });
+    const rendered = await nextPreview(shown.src);
+    expect((await sharp(rendered.bytes).metadata()).width).toBe(640);
+    await page.getByTestId('superimpose-opacity').fill('2');
+    await page.locator('[data-field="opacity"] [data-testid="error"]').waitFor({ timeout: 10_000 });
+    await page.getByTestId('mode-mockup').click();
   });
 
   it('requests nothing from anywhere but this server', () => {
@@ -183,5 +216,42 @@ describe('the playground in Chromium', () => {
     const small = (png: Buffer, width: number) => sharp(png).resize({ width }).png({ palette: true, quality: 80, effort: 10 }).toBuffer();
     await writeFile(new URL('mockup.png', out), await small(await page.screenshot(), 1100));
     await writeFile(new URL('code.png', out), await small(await page.locator('section.code').screenshot(), 700));
+  });
+});
+
+describe('the playground on a server with API keys', () => {
+  let keyed: FastifyInstance;
+  let keyedPage: Page;
+
+  beforeAll(async () => {
+    keyed = buildApp(testConfig({ SUPERIMPOSE_API_KEYS: 'secret-key' }), { playground: { page: await builtPlayground() } });
+    const keyedOrigin = await keyed.listen({ host: '127.0.0.1', port: 0 });
+    keyedPage = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await keyedPage.goto(`${keyedOrigin}/`, { waitUntil: 'load' });
+  }, 20_000);
+
+  afterAll(async () => {
+    await keyedPage?.context().close();
+    await keyed?.close();
+  });
+
+  it('loads, asks for the key, sends it as x-api-key and keeps it out of storage and code', async () => {
+    await keyedPage.getByTestId('base-input').setInputFiles(join(folder, PHOTO));
+    await keyedPage.getByTestId('design-input').setInputFiles(join(folder, DESIGN));
+    const refused = keyedPage.locator('.general [data-testid="error"]');
+    await refused.waitFor({ timeout: 10_000 });
+    expect(await refused.textContent()).toBe('401: Missing x-api-key header');
+    await keyedPage.getByLabel(/API key/).fill('secret-key');
+    await expect.poll(() => keyedPage.getByTestId('preview').getAttribute('src'), { timeout: 10_000 }).toMatch(/^blob:/);
+    await keyedPage.getByTestId('copy-curl').click();
+    const code = (await keyedPage.getByTestId('code').textContent())!;
+    expect(code).toContain('-H "x-api-key: $API_KEY"');
+    expect(code).not.toContain('secret-key');
+    expect(await keyedPage.context().cookies()).toEqual([]);
+    const stored = await keyedPage.evaluate(() => {
+      const { localStorage, sessionStorage } = globalThis as unknown as { localStorage: { length: number }; sessionStorage: { length: number } };
+      return localStorage.length + sessionStorage.length;
+    });
+    expect(stored).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readTemplate } from '../../src/cli/mockup/template.js';
 import { fillTemplate, mockup } from '../../src/index.js';
@@ -9,7 +9,7 @@ import { arrowStep, describePoint, moveCorner, startingQuad } from '../../src/pl
 import { mockupRequest, type MockupState, type PickedImage } from '../../src/playground/request.js';
 import { designPlaceholder, mockupTemplate, templateCommand } from '../../src/playground/template.js';
 
-async function picked(name: string, image: sharp.Sharp): Promise<PickedImage & { bytes: Buffer }> {
+async function picked(name: string, image: Sharp): Promise<PickedImage & { bytes: Buffer }> {
   const bytes = await image.png().toBuffer();
   return { name, base64: bytes.toString('base64'), bytes };
 }
