@@ -81,6 +81,12 @@ async function requestBody(on: Page): Promise<string> {
   return readFile((await download.path())!, 'utf8');
 }
 
+/** In the page: the data-testid of the focused element ('' for none). */
+function focusedTestId(): string {
+  const { document } = globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } };
+  return document.activeElement?.getAttribute('data-testid') ?? '';
+}
+
 /** A corner handle's position as it says it: "x 120, y 80". */
 async function corner(index: number): Promise<{ x: number; y: number; now: number }> {
   const handle = page.getByTestId(`corner-${index}`);
@@ -97,6 +103,18 @@ describe('the playground in Chromium', () => {
     shown = await nextPreview(null);
     expect((await sharp(shown.bytes).metadata()).width).toBe(640);
     await expect.poll(() => page.locator('.status').textContent()).toMatch(/Rendered in \d+ ms/);
+  });
+
+  it('reaches every control with Tab: the corners, the inputs, the code buttons', async () => {
+    await page.locator('h1').click();
+    const order: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(focusedTestId));
+    }
+    const reached = order.filter((id) => id !== '');
+    for (const id of ['corner-0', 'corner-1', 'corner-2', 'corner-3', 'base-input', 'design-input', 'fit', 'blend-mode', 'opacity', 'layer-add']) expect(reached, id).toContain(id);
+    expect(reached.indexOf('corner-1')).toBe(reached.indexOf('corner-0') + 1);
   });
 
   it('follows a corner dragged with the mouse', async () => {
