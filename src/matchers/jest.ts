@@ -13,3 +13,13 @@ declare module 'expect' {
     toMatchGolden(name: string, options?: GoldenOptions): Promise<R>;
   }
 }
+
+declare global {
+  // The global expect that @types/jest declares; merged with its Matchers<R, T = {}>, so the same type parameters.
+  namespace jest {
+    interface Matchers<R, T = {}> {
+      /** Compares an encoded image (PNG, JPEG, WebP) with `__goldens__/NAME.png` beside the test file. */
+      toMatchGolden(name: string, options?: GoldenOptions): Promise<R>;
+    }
+  }
+}

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JEST_ESM_PROJECT, JEST_PROJECT, VITEST_PROJECT, type Project } from './projects.js';
+import { JEST_ESM_PROJECT, JEST_GLOBALS_TYPES_PROJECT, JEST_PROJECT, VITEST_PROJECT, type Project } from './projects.js';
 
 /**
  * The packed package in fresh projects, on vitest and on jest (CommonJS and
@@ -25,7 +25,7 @@ const RUNNERS = [
 ] as const;
 
 /** What the projects need besides the package's own dependencies: the runners' modules they import, and Node's types. */
-const TOOLS = ['vitest', '@jest/globals', 'expect', '@types/node'];
+const TOOLS = ['vitest', '@jest/globals', 'expect', '@types/node', '@types/jest'];
 
 // The child runners see neither this run's runner nor its CI, update or golden settings.
 const ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(VITEST|JEST_|CI$|UPDATE_GOLDEN$|GOLDEN_OPTIONS$|PICTURE$|NODE_OPTIONS$|FORCE_COLOR$)/.test(key)));
@@ -79,7 +79,7 @@ afterAll(() => {
 });
 
 describe.concurrent('the packed matchers', () => {
-  it.each(RUNNERS)('type-check in a fresh $runner project', async ({ runner, project }) => {
+  it.each([...RUNNERS, { runner: 'jest-types-jest', project: JEST_GLOBALS_TYPES_PROJECT }])('type-check in a fresh $runner project', async ({ runner, project }) => {
     const folder = writeProject(`${runner}-types`, project);
     await expect(run(process.execPath, [join(MODULES, 'typescript/bin/tsc'), '-p', join(folder, 'tsconfig.json')], { cwd: folder })).resolves.toMatchObject({ stdout: '' });
   });

@@ -123,3 +123,30 @@ export const JEST_ESM_PROJECT: Project = {
   args: ['--ci=false', '--no-watchman'],
   env: { NODE_OPTIONS: '--experimental-vm-modules' },
 };
+
+/**
+ * Jest typed by @types/jest, whose global expect most jest projects in
+ * TypeScript use: checked by the compiler only, as it runs as JEST_PROJECT does.
+ */
+export const JEST_GLOBALS_TYPES_PROJECT: Project = {
+  files: {
+    'package.json': JSON.stringify({ name: 'jest-globals-user', private: true }),
+    'picture.spec.ts': [
+      "import { readFileSync } from 'node:fs';",
+      "import { toMatchGolden } from 'superimpose-local/matchers/jest';",
+      '',
+      'expect.extend({ toMatchGolden });',
+      '',
+      "test('the picture', async () => {",
+      "  await expect(readFileSync('picture.png')).toMatchGolden('picture', { threshold: 0.1, maxDiffPixelRatio: 0.01 });",
+      '  // @ts-expect-error a threshold is a number',
+      "  await expect(readFileSync('picture.png')).toMatchGolden('picture', { threshold: 'high' });",
+      '  // @ts-expect-error a golden has a name',
+      "  await expect(readFileSync('picture.png')).toMatchGolden();",
+      '});',
+      '',
+    ].join('\n'),
+    'tsconfig.json': TSCONFIG(['picture.spec.ts'], { types: ['node', 'jest'] }),
+  },
+  args: [],
+};
