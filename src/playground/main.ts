@@ -71,6 +71,11 @@ class Playground {
 
     const previewPanel = h('section', { class: 'result', 'aria-label': 'Preview' }, h('h2', {}, 'Preview'), this.status, this.general, this.preview);
     root.append(header, h('div', { class: 'layout' }, this.workspace, h('div', { class: 'side' }, previewPanel, codePanel)));
+    // A file that cannot be read or an example that cannot be fetched: said where errors are said.
+    addEventListener('unhandledrejection', (event) => {
+      const reason: unknown = event.reason;
+      this.general.replaceChildren(h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, reason instanceof Error ? reason.message : String(reason)));
+    });
     this.switchTo(this.mockup);
   }
 
