@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -173,7 +174,7 @@ describe('the playground in Chromium', () => {
     expect((await readFile(join(folder, 'mockup.jpg'))).equals(shown.bytes)).toBe(true);
   });
 
-  it('gives JavaScript code that, run with Node beside the picked files, writes the preview; and Python code reading the same files', async () => {
+  it('gives JavaScript and Python code that, run beside the picked files, write the preview', async () => {
     await page.getByTestId('copy-js').click();
     const javascript = (await page.getByTestId('code').textContent())!;
     expect(javascript).toContain('fs.readFileSync');
@@ -185,6 +186,10 @@ describe('the playground in Chromium', () => {
     expect(python).toContain('import requests');
     expect(python).toContain(`b64("product 'photo'.jpg")`);
     expect(python).toContain(`b64("logo.png")`);
+    await writeFile(join(folder, 'mockup.py'), python);
+    await rm(join(folder, 'mockup.jpg'));
+    await run('python3', ['mockup.py'], { cwd: folder });
+    expect((await readFile(join(folder, 'mockup.jpg'))).equals(shown.bytes)).toBe(true);
   });
 
   it('downloads a template of the photo with {{design}} in the design\'s place', async () => {
@@ -224,12 +229,16 @@ describe('the playground in Chromium', () => {
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:'))).toEqual([]);
   });
 
-  it.runIf(SCREENSHOTS)('writes the README\'s screenshots', async () => {
+  // The README's screenshots are these, written into docs/playground/ when PLAYGROUND_SCREENSHOTS=1.
+  it('renders an example photo with its template, and is shown as the README shows it', async () => {
     await page.getByTestId('example').selectOption('tshirt');
     shown = await nextPreview(shown.src);
+    expect(await sharp(shown.bytes).metadata()).toMatchObject({ width: 900, height: 1000 });
+    // The example's own design in its template's place: the stored result, byte for byte.
+    expect(shown.bytes.equals(await readFile(new URL('../../examples/tshirt/result.jpg', import.meta.url)))).toBe(true);
     await page.getByTestId('copy-curl').click();
     await page.locator('header').scrollIntoViewIfNeeded();
-    const out = new URL('../../docs/playground/', import.meta.url);
+    const out = SCREENSHOTS ? new URL('../../docs/playground/', import.meta.url) : pathToFileURL(join(folder, 'screenshots/'));
     await mkdir(out, { recursive: true });
     const small = (png: Buffer, width: number) => sharp(png).resize({ width }).png({ palette: true, quality: 80, effort: 10 }).toBuffer();
     await writeFile(new URL('mockup.png', out), await small(await page.screenshot(), 1100));
