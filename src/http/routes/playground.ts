@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname, posix } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,6 +181,6 @@ export function playgroundRoutes(app: FastifyInstance, options: PlaygroundOption
     const path = (request.params as { '*': string })['*'];
     const file = files.get(path);
     if (!file) throw new SuperimposeError('not_found', `No example file ${JSON.stringify(path.slice(0, 200))}: expected one of ${[...files.keys()].join(', ') || 'none (no examples folder)'}`);
-    return reply.type(CONTENT_TYPES[extname(path).toLowerCase()]!).header('cache-control', 'public, max-age=3600').send(readFileSync(file));
+    return reply.type(CONTENT_TYPES[extname(path).toLowerCase()]!).header('cache-control', 'public, max-age=3600').send(await readFile(file));
   });
 }
