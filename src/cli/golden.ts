@@ -37,7 +37,7 @@ const GOLDEN_FLAGS: Record<string, DocumentedFlag> = {
   },
   json: {
     kind: 'boolean',
-    help: 'verify: print {"cases": [{"name", "ok", "diffPixels",\n"maxError", "meanError"}], "passed", "failed"} on stdout,\nthe ok/FAIL lines on stderr instead; diffPixels counts the\npixels judged different (at the threshold), maxError and\nmeanError are channel levels (0 to 255); a case whose size\ndiffers from its expectation has null for all three, and\none that could not render also has its "error"',
+    help: 'verify: print {"cases": [{"name", "ok", "diffPixels",\n"maxError", "meanError"}], "passed", "failed"} on stdout,\nthe ok/FAIL lines on stderr instead; diffPixels counts the\npixels judged different (at the threshold), maxError and\nmeanError are channel levels (0 to 255); a case whose size\ndiffers from its expectation has null for all three, and\none that could not be verified (an input missing, a\nparameter out of range, an expectation that does not\ndecode) also has its "error"',
   },
 };
 
@@ -50,9 +50,10 @@ any channel of any pixel fails the case. A case file may loosen its own case
 with "tolerance": {"threshold": 0.1, "maxDiffPixels": N, "maxDiffRatio": R,
 "maxMeanError": E}, read as superimpose diff reads the same flags. Each failing
 case is named with its figures, and NAME.actual.png and NAME.diff.png are
-written to DIR/failures/. A case that cannot render (a missing input, a bad
-parameter) is an ERROR line, and the other cases are still verified; verify
-exits 1 if any case fails or cannot render. update renders the
+written to DIR/failures/. A case that cannot be verified (a missing input, a
+bad parameter, an expectation that does not decode) is an ERROR line, and the
+other cases are still verified; verify exits 1 if any case fails or cannot be
+verified. update renders the
 expectations (all, or the named cases): the way to create them for new cases.
 It refuses when CI is set.
 
@@ -107,12 +108,12 @@ async function update(dir: string, names: readonly string[], io: CliIo): Promise
 
 /**
  * One case's outcome as the reports give it: its verdict and the files written
- * for it, or the error that stopped its render (a missing input, a parameter
+ * for it, or the error that stopped it (a missing input, a parameter
  * out of range), and how long it took.
  */
 type CaseResult =
   | { readonly kind: 'verdict'; readonly verdict: GoldenVerdict; readonly seconds: number; readonly written: readonly string[] }
-  | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly seconds: number };
+  | { readonly kind: 'error'; readonly name: string; readonly message: string; readonly type: string; readonly seconds: number };
 
 const passed = (result: CaseResult): boolean => result.kind === 'verdict' && result.verdict.pass;
 const nameOf = (result: CaseResult): string => (result.kind === 'verdict' ? result.verdict.name : result.name);
@@ -133,12 +134,12 @@ async function verify(dir: string, names: readonly string[], io: CliIo, outputs:
     const start = performance.now();
     const outcome = await verifyGoldenCase(dir, goldenCase).then(
       (verdict) => ({ verdict }),
-      // One case that cannot render must not hide the others' results: it is reported as an error.
-      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+      // One case that cannot be verified must not hide the others' results: it is reported as an error.
+      (error: unknown) => ({ error: error instanceof Error ? error.message : String(error), type: error instanceof Error ? error.name : 'Error' }),
     );
     const seconds = (performance.now() - start) / 1000;
     if ('error' in outcome) {
-      results.push({ kind: 'error', name: goldenCase.name, message: outcome.error, seconds });
+      results.push({ kind: 'error', name: goldenCase.name, message: outcome.error, type: outcome.type, seconds });
       say(`ERROR ${goldenCase.name}: ${outcome.error}`);
       continue;
     }
@@ -155,7 +156,7 @@ async function verify(dir: string, names: readonly string[], io: CliIo, outputs:
   const failed = results.filter((r) => r.kind === 'verdict' && !r.verdict.pass).length;
   const errors = results.filter((r) => r.kind === 'error').length;
   const exact = results.filter((r) => r.kind === 'verdict' && r.verdict.exact).length;
-  say(`${cases.length - failed - errors} passed, ${failed} failed${errors > 0 ? `, ${errors} could not render` : ''} (${exact} exact)`);
+  say(`${cases.length - failed - errors} passed, ${failed} failed${errors > 0 ? `, ${errors} could not be verified` : ''} (${exact} exact)`);
   if (outputs.junit !== undefined) await writeFile(outputs.junit, junitReport(results));
   if (outputs.report !== undefined) await writeOutput(outputs.report, await htmlPage(dir, results), '--report');
   if (outputs.json) printLine(io, JSON.stringify(jsonSummary(results)));
@@ -197,7 +198,7 @@ const seconds = (s: number): string => s.toFixed(3);
 
 /**
  * JUnit XML as CI systems read it: one suite, a testcase per case, a failure
- * with the figures and the files written, an error for a case that could not render.
+ * with the figures and the files written, an error (typed by its class) for a case that could not be verified.
  */
 function junitReport(results: readonly CaseResult[]): string {
   const errors = results.filter((r) => r.kind === 'error').length;
@@ -207,7 +208,7 @@ function junitReport(results: readonly CaseResult[]): string {
   for (const result of results) {
     const head = `  <testcase classname="golden" name="${xml(nameOf(result))}" time="${seconds(result.seconds)}"`;
     if (result.kind === 'error') {
-      lines.push(`${head}>`, `    <error message="${xml(result.message)}" type="render-error"/>`, '  </testcase>');
+      lines.push(`${head}>`, `    <error message="${xml(result.message)}" type="${xml(result.type)}"/>`, '  </testcase>');
       continue;
     }
     const { verdict, written } = result;

@@ -1,4 +1,4 @@
-import { align16, loadKernels, SHARED_SCRATCH_BYTES } from './wasm/kernels.js';
+import { align16, loadKernels } from './wasm/kernels.js';
 
 /** What comparing two images finds. */
 export interface ImageDiff {
@@ -25,7 +25,7 @@ export interface ImageDiffOptions {
 
 /**
  * Strip bytes per image: the strip is copied into the kernel's memory and read
- * back while still in cache.
+ * back while still in cache. A multiple of 16; three fit the shared scratch area.
  */
 const STRIP_BYTES = 64 << 10;
 
@@ -42,10 +42,11 @@ export function diffImages(a: Uint8Array, e: Uint8Array, options: ImageDiffOptio
   // pixelmatch's own bound, in its order of operations; below 0, exact.
   const maxDelta = threshold === undefined ? -1 : 35215 * threshold * threshold;
   const kernels = loadKernels();
-  const strip = Math.min(a.length, STRIP_BYTES, Math.floor((SHARED_SCRATCH_BYTES - 32) / 3 / 16) * 16);
-  // Whole pixels, each buffer's strip 16-byte aligned, after 32 bytes of totals.
-  const layout = { totals: 0, a: 32, e: 32 + strip, diff: 32 + 2 * strip };
-  const { bytes, doubles } = kernels.reserve(align16(32 + (diff ? 3 : 2) * strip));
+  // Whole pixels; each buffer's place 16-byte aligned (align16), after 32 bytes of totals.
+  const strip = Math.min(a.length, STRIP_BYTES);
+  const room = align16(strip);
+  const layout = { totals: 0, a: 32, e: 32 + room, diff: 32 + 2 * room };
+  const { bytes, doubles } = kernels.reserve(32 + (diff ? 3 : 2) * room);
   const at = (offset: number) => kernels.scratchStart + offset;
   const totals = at(layout.totals) / 8;
   let counted = 0;

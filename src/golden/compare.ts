@@ -55,14 +55,14 @@ export class ImageSizeMismatchError extends Error {
 }
 
 
-const isRgbaImage = (image: ComparableImage): image is RgbaImage => typeof image === 'object' && !(image instanceof Uint8Array);
+const isRgbaImage = (image: ComparableImage): image is RgbaImage => typeof image === 'object' && image !== null && !(image instanceof Uint8Array) && 'data' in image;
 
 /** `which` names the image in messages: "the first image". */
 function checkRgba(image: RgbaImage, which: string): RgbaImage {
   const { data, width, height } = image;
-  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError(`Expected a Uint8Array or Uint8ClampedArray for ${which}'s data but received ${describe(data)}`);
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError(`Expected a Uint8Array or Uint8ClampedArray for ${which}'s data but received ${describeValue(data)}`);
   for (const [key, value] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected a positive integer for ${which}'s ${key} but received ${describe(value)}`);
+    if (!Number.isInteger(value) || value < 1) throw new TypeError(`Expected a positive integer for ${which}'s ${key} but received ${describeValue(value)}`);
   }
   if (data.length !== width * height * 4) throw new TypeError(`Expected ${width * height * 4} bytes of RGBA for ${which} (${width}x${height}) but received ${data.length}`);
   return image;
@@ -71,7 +71,7 @@ function checkRgba(image: RgbaImage, which: string): RgbaImage {
 /** Decodes an image to compare, or checks decoded RGBA; `which` names it in messages ("the first image"). */
 export async function decodeComparable(image: ComparableImage, which: string): Promise<RgbaImage> {
   if (isRgbaImage(image)) return checkRgba(image, which);
-  if (typeof image !== 'string' && !(image instanceof Uint8Array)) throw new TypeError(`Expected encoded image bytes, a path or {data, width, height} for ${which} but received ${describe(image)}`);
+  if (typeof image !== 'string' && !(image instanceof Uint8Array)) throw new TypeError(`Expected encoded image bytes, a path or {data, width, height} for ${which} but received ${describeValue(image)}`);
   try {
     const { data, info } = await sharp(image, { ignoreIcc: true }).ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
@@ -81,17 +81,18 @@ export async function decodeComparable(image: ComparableImage, which: string): P
   }
 }
 
-function describe(value: unknown): string {
+/** A value as a message names it: its class for objects (ArrayBuffer, Array), else as JSON. */
+export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'object') return value.constructor?.name ?? 'an object';
   return JSON.stringify(value);
 }
 
 function checkOptions(options: CompareOptions): CompareOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected an object of options but received ${describe(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected an object of options but received ${describeValue(options)}`);
   const { threshold, diff } = options;
-  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) throw new TypeError(`Expected number between 0 and 1 for threshold but received ${describe(threshold)}`);
-  if (diff !== undefined && typeof diff !== 'boolean') throw new TypeError(`Expected boolean for diff but received ${describe(diff)}`);
+  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) throw new TypeError(`Expected number between 0 and 1 for threshold but received ${describeValue(threshold)}`);
+  if (diff !== undefined && typeof diff !== 'boolean') throw new TypeError(`Expected boolean for diff but received ${describeValue(diff)}`);
   return options;
 }
 
@@ -106,10 +107,11 @@ async function decodePair(a: ComparableImage, b: ComparableImage): Promise<[Rgba
 
 const bytesOf = (data: Uint8Array | Uint8ClampedArray): Uint8Array => (data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.length));
 
-function diffPicture(a: RgbaImage, b: RgbaImage, threshold: number | undefined): Buffer {
+/** The comparison, and the diff picture as PNG when asked for, in one pass. */
+function diffPicture(a: RgbaImage, b: RgbaImage, threshold: number | undefined): { found: ImageDiff; png: Buffer } {
   const png = new PNG({ width: a.width, height: a.height });
-  diffImages(bytesOf(a.data), bytesOf(b.data), { threshold, diff: png.data });
-  return PNG.sync.write(png);
+  const found = diffImages(bytesOf(a.data), bytesOf(b.data), { threshold, diff: png.data });
+  return { found, png: PNG.sync.write(png) };
 }
 
 function difference(a: RgbaImage, found: ImageDiff): ImageDifference {
@@ -124,8 +126,9 @@ function difference(a: RgbaImage, found: ImageDiff): ImageDifference {
 export async function compareImages(a: ComparableImage, b: ComparableImage, options: CompareOptions = {}): Promise<ImageDifference> {
   const { threshold, diff } = checkOptions(options);
   const [first, second] = await decodePair(a, b);
-  const found = diffImages(bytesOf(first.data), bytesOf(second.data), { threshold });
-  return { ...difference(first, found), ...(diff ? { diff: diffPicture(first, second, threshold) } : {}) };
+  if (!diff) return difference(first, diffImages(bytesOf(first.data), bytesOf(second.data), { threshold }));
+  const drawn = diffPicture(first, second, threshold);
+  return { ...difference(first, drawn.found), diff: drawn.png };
 }
 
 /** An actual image held to its expectation: pixel by pixel when their sizes agree, else only that they do not. */
@@ -153,7 +156,7 @@ export async function compareToExpectation(actual: ComparableImage, expected: Co
   const [a, e] = pair;
   const found = difference(a, diffImages(bytesOf(a.data), bytesOf(e.data), { threshold }));
   let png: Buffer | undefined;
-  return { kind: 'compared', threshold, ...found, diffRatio: found.diffPixels / (a.width * a.height), diffPng: () => (png ??= diffPicture(a, e, threshold)) };
+  return { kind: 'compared', threshold, ...found, diffRatio: found.diffPixels / (a.width * a.height), diffPng: () => (png ??= diffPicture(a, e, threshold).png) };
 }
 
 /** One line of figures. It never says that no pixel differs while some channel does: below a threshold, the exact count follows. */

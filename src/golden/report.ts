@@ -11,7 +11,7 @@ export interface VerifiedCase {
   readonly expected?: Buffer;
 }
 
-/** A case that could not be rendered, with the error that stopped it. */
+/** A case that could not be verified, with the error that stopped it. */
 export interface UnrenderedCase {
   readonly name: string;
   readonly error: string;
@@ -50,7 +50,7 @@ function figureCells(verdict: GoldenVerdict): string {
 
 function row(reported: ReportCase, index: number): string {
   if (!isVerified(reported)) {
-    return `<tr class="fail"><th scope="row"><a href="#case-${index}">${html(reported.name)}</a></th><td>ERROR</td><td colspan="4">could not render</td><td class="num">${time(reported.seconds)}</td></tr>`;
+    return `<tr class="fail"><th scope="row"><a href="#case-${index}">${html(reported.name)}</a></th><td>ERROR</td><td colspan="4">could not be verified</td><td class="num">${time(reported.seconds)}</td></tr>`;
   }
   const { verdict, seconds } = reported;
   const name = verdict.pass ? html(verdict.name) : `<a href="#case-${index}">${html(verdict.name)}</a>`;
@@ -69,7 +69,7 @@ const figure = (id: string, src: string, caption: string, alt: string): string =
  */
 function failure(reported: ReportCase, index: number): string {
   if (!isVerified(reported)) {
-    return `<section class="case" id="case-${index}">\n<h2>${html(reported.name)}</h2>\n<p>Could not render: ${html(reported.error)}</p>\n</section>`;
+    return `<section class="case" id="case-${index}">\n<h2>${html(reported.name)}</h2>\n<p>Could not be verified: ${html(reported.error)}</p>\n</section>`;
   }
   const { verdict, expected } = reported;
   const id = `case-${index}`;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import sharp from 'sharp';
-import { compareToExpectation, decodeComparable, describeComparison, type RgbaImage } from '../golden/compare.js';
+import { compareToExpectation, decodeComparable, describeComparison, describeValue, type RgbaImage } from '../golden/compare.js';
 import { describeTolerance, withinTolerance } from '../golden/tolerance.js';
 import { inCi, runnerUpdates, updateRequested, type GoldenMatcherContext } from './context.js';
 import { checkGoldenName, goldenPaths, type GoldenPaths } from './files.js';
@@ -52,7 +52,7 @@ export async function toMatchGolden(this: GoldenMatcherContext, received: unknow
   checkGoldenName(name);
   const tolerance = parseGoldenOptions(options);
   if (!(received instanceof Uint8Array)) {
-    throw new TypeError(`${title} expects the encoded image as a Buffer or Uint8Array (PNG, JPEG or WebP) but received ${received === null ? 'null' : typeof received}`);
+    throw new TypeError(`${title} expects the encoded image as a Buffer or Uint8Array (PNG, JPEG or WebP) but received ${describeValue(received)}`);
   }
   const { testPath } = this;
   if (!testPath) throw new Error(`${title} needs the test file's path (this.testPath) to find __goldens__/, and the runner gave none`);

@@ -195,7 +195,7 @@ describe('superimpose golden verify --junit, --json and --report', () => {
     expect(page).toContain(`src="data:image/png;base64,${expected.toString('base64')}"`);
   });
 
-  it('reports a case that cannot render as an error in every output, and still verifies the others', async () => {
+  it('reports a case that cannot be verified as an error in every output, and still verifies the others', async () => {
     const dir = await folder();
     await copyFile(join(dir, 'cases/rotate-90.json'), join(dir, 'cases/broken.json'));
     await copyFile(join(dir, 'expected/rotate-90.png'), join(dir, 'expected/broken.png'));
@@ -205,14 +205,14 @@ describe('superimpose golden verify --junit, --json and --report', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ERROR broken: .*missing\.png/m);
     expect(result.stderr).toMatch(/^ok {3}rotate-180 \(exact\)$/m);
-    expect(result.stderr).toMatch(/^2 passed, 0 failed, 1 could not render \(2 exact\)$/m);
+    expect(result.stderr).toMatch(/^2 passed, 0 failed, 1 could not be verified \(2 exact\)$/m);
     const summary = JSON.parse(result.stdout) as { cases: { name: string; error?: string }[]; passed: number; failed: number };
     expect(summary).toMatchObject({ passed: 2, failed: 1 });
     expect(summary.cases.find((c) => c.name === 'broken')).toMatchObject({ ok: false, diffPixels: null, maxError: null, meanError: null, error: expect.stringContaining('missing.png') });
     const suite = parseXml(await readFile(junit, 'utf8'));
     expect(suite.attributes).toMatchObject({ tests: '3', failures: '0', errors: '1' });
     const [error] = suite.children.find((c) => c.attributes['name'] === 'broken')!.children;
-    expect(error).toMatchObject({ name: 'error', attributes: { type: 'render-error', message: expect.stringContaining('missing.png') } });
+    expect(error).toMatchObject({ name: 'error', attributes: { type: 'SuperimposeError', message: expect.stringContaining('missing.png') } });
     expect(await readFile(page, 'utf8')).toContain('<title>Golden report: 2 passed, 1 failed</title>');
   });
 

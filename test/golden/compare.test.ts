@@ -87,6 +87,8 @@ describe('compareImages', () => {
     [['ramp', { data: new Uint8Array(8), width: 2, height: 2 }], 'Expected 16 bytes of RGBA for the second image (2x2) but received 8'],
     [['ramp', { data: new Uint8Array(0), width: 0, height: 2 }], 'Expected a positive integer for the second image\'s width but received 0'],
     [['ramp', { data: [1, 2, 3, 4], width: 1, height: 1 }], 'Expected a Uint8Array or Uint8ClampedArray for the second image\'s data but received Array'],
+    [[null, 'ramp'], 'Expected encoded image bytes, a path or {data, width, height} for the first image but received null'],
+    [['ramp', new ArrayBuffer(4)], 'Expected encoded image bytes, a path or {data, width, height} for the second image but received ArrayBuffer'],
     [['ramp', 'ramp', { threshold: 2 }], 'Expected number between 0 and 1 for threshold but received 2'],
     [['ramp', 'ramp', { threshold: '0.1' }], 'Expected number between 0 and 1 for threshold but received "0.1"'],
     [['ramp', 'ramp', { diff: 'yes' }], 'Expected boolean for diff but received "yes"'],

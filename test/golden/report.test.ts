@@ -113,11 +113,11 @@ describe('htmlReport', () => {
     expect(section).not.toContain('type="range"');
   });
 
-  it('counts a case that could not render as failed, with its error, escaped', async () => {
+  it('counts a case that could not be verified as failed, with its error, escaped', async () => {
     const page = htmlReport([...(await folder).cases, { name: 'broken', error: 'Could not read inputs/<missing>.png', seconds: 0.01 }]);
     expect(page).toContain('2 passed, 4 failed');
     expect(page).toMatch(/<tr class="fail"><th scope="row"><a href="#case-5">broken<\/a><\/th><td>ERROR<\/td>/);
-    expect(sectionOf(page, 'broken')).toContain('<p>Could not render: Could not read inputs/&lt;missing&gt;.png</p>');
+    expect(sectionOf(page, 'broken')).toContain('<p>Could not be verified: Could not read inputs/&lt;missing&gt;.png</p>');
   });
 
   it('lists passing cases without images', async () => {
