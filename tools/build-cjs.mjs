@@ -24,8 +24,9 @@ await build({
 writeFileSync(`${out}jest.cjs`, "'use strict';\n// superimpose-local/matchers/jest for require(): the matchers; the file's worth is its declarations.\nmodule.exports = require('./index.cjs');\n");
 
 // Each .d.ts of the matchers as .d.cts, its relative imports pointing at the .d.cts beside it:
-// TypeScript types a require() of an ES module's declarations as an error.
-for (const file of readdirSync(out).filter((name) => name.endsWith('.d.ts'))) {
+// TypeScript types a require() of an ES module's declarations as an error. The vitest entry is
+// imported only, so it has none.
+for (const file of readdirSync(out).filter((name) => name.endsWith('.d.ts') && name !== 'vitest.d.ts')) {
   const text = readFileSync(out + file, 'utf8').replace(/(from\s+['"]\.\/[^'"]+)\.js(['"])/g, '$1.cjs$2');
   writeFileSync(out + file.replace(/\.d\.ts$/, '.d.cts'), text);
 }

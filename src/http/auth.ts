@@ -8,7 +8,7 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
  * Paths anyone may read: health, the docs and the document, job outputs (their
  * random id is the capability), and the playground page with its examples (it asks for the key itself).
  */
-const OPEN = [/^\/health$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$/, /^\/v2\/requests\/[^/]+\/output$/, /^\/$/, /^\/playground\/examples\/[^?]*$/];
+const OPEN = [/^\/health$/, /^\/docs(\/.*)?$/, /^\/openapi\.json$/, /^\/v2\/requests\/[^/]+\/output$/, /^\/$/, /^\/playground\/examples\//];
 
 /**
  * x-api-key checking, on only when keys are configured. Keys are compared as

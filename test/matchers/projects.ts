@@ -13,7 +13,7 @@ export interface Project {
 
 const TSCONFIG = (include: string[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], skipLibCheck: true, ...extra },
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], skipLibCheck: false, ...extra },
     include,
   });
 
