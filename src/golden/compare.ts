@@ -54,7 +54,6 @@ export class ImageSizeMismatchError extends Error {
   }
 }
 
-
 const isRgbaImage = (image: ComparableImage): image is RgbaImage => typeof image === 'object' && image !== null && !(image instanceof Uint8Array) && 'data' in image;
 
 /** `which` names the image in messages: "the first image". */
