@@ -15,9 +15,12 @@ export function startingQuad(photo: { width: number; height: number }, design: {
   return [[x, y], [x + w, y], [x + w, y + h], [x, y + h]];
 }
 
-/** The quad with one corner moved to `to`, kept on the photo. */
+/** Rounds to 1/100 px: what a drag gives is noise below that, and requests stay readable. */
+const coordinate = (value: number): number => Math.round(value * 100) / 100;
+
+/** The quad with one corner moved to `to` (to 1/100 px), kept on the photo; the other corners as they were, to the last bit. */
 export function moveCorner(quad: Quad, corner: number, to: Point, photo: { width: number; height: number }): Quad {
-  const clamped: Point = [Math.min(Math.max(to[0], 0), photo.width), Math.min(Math.max(to[1], 0), photo.height)];
+  const clamped: Point = [coordinate(Math.min(Math.max(to[0], 0), photo.width)), coordinate(Math.min(Math.max(to[1], 0), photo.height))];
   return quad.map((point, i) => (i === corner ? clamped : point)) as unknown as Quad;
 }
 

@@ -3,7 +3,7 @@ import { clearErrors, download, field, h } from './dom.js';
 import { fieldOfError } from './errors.js';
 import type { Mode } from './mode.js';
 import { MockupMode } from './mockup-mode.js';
-import { Previewer, type RenderOutcome } from './preview.js';
+import { Previewer, type RenderOutcome, type Scheduled } from './preview.js';
 import { asBase64 } from './request.js';
 import { curlSnippet, fromFile, javascriptSnippet, outputName, pythonSnippet, type SnippetTarget } from './snippets.js';
 import { SuperimposeMode } from './superimpose-mode.js';
@@ -35,7 +35,11 @@ class Playground {
   private readonly code = h('code', {});
   private readonly codeBlock = h('pre', { 'data-testid': 'code', tabindex: 0, 'aria-label': 'Code' }, this.code);
   private readonly workspace = h('div', { class: 'workspace' });
-  private readonly previewer = new Previewer(250, (outcome, body) => this.showOutcome(outcome, body), () => this.status.classList.add('busy'));
+  private readonly previewer = new Previewer<Mode>(
+    250,
+    (outcome, request) => this.showOutcome(outcome, request),
+    (busy) => this.status.classList.toggle('busy', busy),
+  );
 
   constructor(root: HTMLElement) {
     for (const mode of [this.mockup, this.superimpose]) mode.onChange = () => this.changed(mode);
@@ -80,6 +84,8 @@ class Playground {
   }
 
   private switchTo(mode: Mode): void {
+    // The other mode's render in flight is dropped: its answer would be shown under this one.
+    this.previewer.cancel();
     this.mode = mode;
     const shown = this.shown.get(mode);
     if (shown) this.preview.src = shown.url;
@@ -92,7 +98,7 @@ class Playground {
 
   private target(): SnippetTarget {
     const request = this.mode.request(asBase64);
-    return { url: new URL(this.mode.endpoint, location.href).href, keyRequired: config.keyRequired, output: outputName(this.mode.outputStem, request?.['image_format'], request?.['base64']) };
+    return { url: new URL(this.mode.endpoint, location.href).href, keyRequired: config.keyRequired, output: outputName(this.mode.outputStem, request?.['image_format'], request?.['base64']), stem: this.mode.outputStem };
   }
 
   /** A mode's request changed: the code follows at once, the preview after the pause. */
@@ -104,26 +110,35 @@ class Playground {
       this.previewer.cancel();
       return;
     }
-    this.previewer.schedule(mode.endpoint, JSON.stringify(request), this.apiKey);
+    this.previewer.schedule({ key: mode, endpoint: mode.endpoint, body: JSON.stringify(request), apiKey: this.apiKey });
   }
 
-  private showOutcome(outcome: RenderOutcome, body: string): void {
-    this.status.classList.remove('busy');
+  /** An answer is kept under the mode that asked; it is shown only while that mode is. */
+  private showOutcome(outcome: RenderOutcome, { key: mode, body }: Scheduled<Mode>): void {
+    const url = outcome.ok ? this.remember(mode, outcome.image, body) : undefined;
+    if (mode !== this.mode) return;
     clearErrors(document.body);
     this.general.replaceChildren();
-    if (!outcome.ok) {
-      const field = fieldOfError(outcome.message);
-      const shown = field !== undefined && this.mode.showError(field, outcome.message);
-      if (!shown) this.general.append(h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, `${outcome.status || 'Error'}: ${outcome.message}`));
-      this.status.textContent = `Refused (${outcome.status}): the preview shows the last good request.`;
-      return;
-    }
-    const previous = this.shown.get(this.mode);
+    if (outcome.ok && url !== undefined) {
+      this.preview.src = url;
+      this.status.textContent = `Rendered in ${Math.round(outcome.ms)} ms (${Math.round(outcome.image.size / 1024)} KB).`;
+    } else if (!outcome.ok) this.showRefusal(mode, outcome);
+  }
+
+  private showRefusal(mode: Mode, { status, message }: { readonly status: number; readonly message: string }): void {
+    const field = fieldOfError(message);
+    const shown = field !== undefined && mode.showError(field, message);
+    if (!shown) this.general.append(h('p', { class: 'error', role: 'alert', 'data-testid': 'error' }, `${status || 'Error'}: ${message}`));
+    this.status.textContent = `Refused (${status}): the preview shows the last good request.`;
+  }
+
+  /** A mode's new preview, its previous one let go; gives the new one's URL. */
+  private remember(mode: Mode, image: Blob, body: string): string {
+    const previous = this.shown.get(mode);
     if (previous) URL.revokeObjectURL(previous.url);
-    const url = URL.createObjectURL(outcome.image);
-    this.shown.set(this.mode, { url, body });
-    this.preview.src = url;
-    this.status.textContent = `Rendered in ${Math.round(outcome.ms)} ms (${Math.round(outcome.image.size / 1024)} KB).`;
+    const url = URL.createObjectURL(image);
+    this.shown.set(mode, { url, body });
+    return url;
   }
 
   private snippet(language: Language): string | undefined {

@@ -1,20 +1,24 @@
-import { defaultOf, enumValues, type Example, type ExampleFile, type PlaygroundConfig, type Point, type Quad } from './config.js';
+import { defaultOf, enumValues, type Example, type ExampleFile, type ExampleLayer, type PlaygroundConfig, type Point, type Quad } from './config.js';
 import { fileBase64, field, h, select, showError } from './dom.js';
 import { splitField } from './errors.js';
 import { moveCorner, startingQuad } from './geometry.js';
 import type { Mode } from './mode.js';
-import { mockupRequest, type Displacement, type ImageRole, type LayerState, type MockupState, type PickedImage, type RequestTree } from './request.js';
+import { mockupRequest, type Displacement, type ImageRole, type LayerState, type MockupState, type PickedImage, type RequestTree, type Strength } from './request.js';
 import { Stage } from './stage.js';
 import { mockupTemplate } from './template.js';
 
-/** A picked image with what the page shows of it and its size in pixels. */
+/** A picked image with its size in pixels. */
 interface Picked extends PickedImage {
-  readonly url: string;
   readonly width: number;
   readonly height: number;
 }
 
-async function pick(blob: Blob, name: string): Promise<Picked> {
+/** The product photo: the page shows it, from this object URL (let go when the photo is replaced). */
+interface Photo extends Picked {
+  readonly url: string;
+}
+
+async function pickPhoto(blob: Blob, name: string): Promise<Photo> {
   const url = URL.createObjectURL(blob);
   const image = new Image();
   image.src = url;
@@ -23,14 +27,31 @@ async function pick(blob: Blob, name: string): Promise<Picked> {
   } catch {
     // Not decodable here (the server may still read it, or say why not): no size.
   }
-  return { name, base64: await fileBase64(blob), url, width: image.naturalWidth, height: image.naturalHeight };
+  try {
+    return { name, base64: await fileBase64(blob), url, width: image.naturalWidth, height: image.naturalHeight };
+  } catch (error) {
+    URL.revokeObjectURL(url);
+    throw error;
+  }
 }
 
-async function pickExampleFile(file: ExampleFile): Promise<Picked> {
+/** Any other image: its object URL served only to learn its size, so it is let go at once. */
+async function pick(blob: Blob, name: string): Promise<Picked> {
+  const { url, ...picked } = await pickPhoto(blob, name);
+  URL.revokeObjectURL(url);
+  return picked;
+}
+
+async function fetchExampleFile(file: ExampleFile): Promise<Blob> {
   const response = await fetch(file.url);
   if (!response.ok) throw new Error(`Could not load the example file ${file.name}: ${response.status}`);
-  return pick(await response.blob(), file.name);
+  return response.blob();
 }
+
+const pickExampleFile = async (file: ExampleFile): Promise<Picked> => pick(await fetchExampleFile(file), file.name);
+
+/** A number input's value, or `fallback` while it holds none (cleared, or half typed): NaN never reaches a request. */
+const finiteOr = (input: HTMLInputElement, fallback: number): number => (Number.isFinite(input.valueAsNumber) ? input.valueAsNumber : fallback);
 
 type Layer = { -readonly [K in keyof LayerState]: LayerState[K] };
 
@@ -43,8 +64,10 @@ export class MockupMode implements Mode {
   readonly stage: Stage;
   onChange: () => void = () => {};
 
-  private base: Picked | undefined;
-  private readonly layers: Layer[] = [];
+  private base: Photo | undefined;
+  private layers: Layer[] = [];
+  /** Bumped by each new photo or example: a selection still loading when another is made is dropped. */
+  private selection = 0;
   private current = 0;
   private format: string;
   private quality: number;
@@ -83,7 +106,7 @@ export class MockupMode implements Mode {
     });
     const qualityInput = h('input', { type: 'number', min: 10, max: 100, step: 1, value: this.quality });
     qualityInput.addEventListener('input', () => {
-      this.quality = qualityInput.valueAsNumber;
+      this.quality = finiteOr(qualityInput, this.quality);
       this.onChange();
     });
     const baseField = field('base_image', 'Product photo', this.baseInput, 'A file, or drop one on the photo area.');
@@ -134,46 +157,68 @@ export class MockupMode implements Mode {
   }
 
   private async setBase(blob: Blob, name: string): Promise<void> {
-    this.base = await pick(blob, name);
-    this.stage.setPhoto(this.base.url, this.base);
+    const selection = ++this.selection;
+    const photo = await pickPhoto(blob, name);
+    if (!this.showPhoto(photo, selection)) return;
     if (this.layers.length === 0) this.addLayer();
     else this.refresh();
   }
 
-  private async useExample(example: Example): Promise<void> {
-    const [photo, design] = await Promise.all([pickExampleFile(example.photo), pickExampleFile(example.design)]);
-    this.baseInput.value = '';
+  /** Shows a photo picked for `selection`, letting the previous one go; false (and the photo let go) when a newer selection was made meanwhile. */
+  private showPhoto(photo: Photo, selection: number): boolean {
+    if (selection !== this.selection) {
+      URL.revokeObjectURL(photo.url);
+      return false;
+    }
+    if (this.base) URL.revokeObjectURL(this.base.url);
     this.base = photo;
     this.stage.setPhoto(photo.url, photo);
-    this.layers.length = 0;
-    for (const source of example.layers.length ? example.layers : [undefined]) {
-      const layer = this.newLayer(design);
-      if (source) {
-        const map = source.displacement?.map;
-        layer.quad = source.quad;
-        layer.fit = source.fit ?? layer.fit;
-        layer.blend_mode = source.blend_mode ?? layer.blend_mode;
-        layer.opacity = source.opacity ?? layer.opacity;
-        layer.clip = source.clip && (await pickExampleFile(source.clip));
-        if (source.displacement && map) {
-          const { strength, blur } = source.displacement;
-          const amount = typeof strength === 'number' ? strength : strength[0];
-          layer.displacement = map === 'base' ? { kind: 'base', strength: amount, blur } : { kind: 'map', map: await pickExampleFile(map), strength: amount, blur };
-        }
-      }
-      this.layers.push(layer);
-    }
+    return true;
+  }
+
+  /** The example's photo and layers, all loaded first and then put in at once: a failure leaves the page as it was. */
+  private async useExample(example: Example): Promise<void> {
+    const selection = ++this.selection;
+    const [photoBlob, design] = await Promise.all([fetchExampleFile(example.photo), pickExampleFile(example.design)]);
+    const layers = await Promise.all(example.layers.map((source) => this.exampleLayer(source, design)));
+    const photo = await pickPhoto(photoBlob, example.photo.name);
+    if (!this.showPhoto(photo, selection)) return;
+    this.baseInput.value = '';
+    this.layers = layers.length ? layers : [this.newLayer(design, photo)];
     if (example.image_format) this.format = example.image_format;
     if (example.image_quality) this.quality = example.image_quality;
     this.current = 0;
     this.refresh();
   }
 
-  private newLayer(design: Picked | undefined): Layer {
+  /** A layer of an example's template, its files fetched; a displacement's strength as the template gives it, one number or [x, y]. */
+  private async exampleLayer(source: ExampleLayer, design: Picked): Promise<Layer> {
+    const layer = this.newLayer(design);
+    const { displacement } = source;
+    const [clip, map] = await Promise.all([
+      source.clip && pickExampleFile(source.clip),
+      displacement && displacement.map !== 'base' ? pickExampleFile(displacement.map) : undefined,
+    ]);
+    return {
+      ...layer,
+      quad: source.quad,
+      fit: source.fit ?? layer.fit,
+      blend_mode: source.blend_mode ?? layer.blend_mode,
+      opacity: source.opacity ?? layer.opacity,
+      clip,
+      displacement: !displacement
+        ? layer.displacement
+        : map
+          ? { kind: 'map', map, strength: displacement.strength, blur: displacement.blur }
+          : { kind: 'base', strength: displacement.strength, blur: displacement.blur },
+    };
+  }
+
+  private newLayer(design: Picked | undefined, base: { readonly width: number; readonly height: number } | undefined = this.base): Layer {
     const { layer } = this.config.mockup;
     return {
       design,
-      quad: startingQuad(this.base ?? { width: 1000, height: 1000 }, design),
+      quad: startingQuad(base ?? { width: 1000, height: 1000 }, design),
       fit: String(defaultOf(layer['fit']) ?? 'contain'),
       blend_mode: String(defaultOf(layer['blend_mode']) ?? 'normal'),
       opacity: Number(defaultOf(layer['opacity']) ?? 1),
@@ -260,8 +305,10 @@ export class MockupMode implements Mode {
     });
     const opacity = h('input', { type: 'number', step: 0.05, min: 0, max: 1, value: layer.opacity, 'data-testid': 'opacity' });
     opacity.addEventListener('input', () => {
+      // Cleared or half typed: the last number stays, so the request never holds NaN.
+      if (!Number.isFinite(opacity.valueAsNumber)) return;
       layer.opacity = opacity.valueAsNumber;
-      if (!Number.isNaN(layer.opacity)) changed();
+      changed();
     });
     const clip = fileInput('clip-input', (picked) => {
       layer.clip = picked;
@@ -295,37 +342,47 @@ export class MockupMode implements Mode {
   private displacementControls(layer: Layer): HTMLElement[] {
     const table = this.config.mockup.displacement;
     const current = layer.displacement;
+    const [x, y] = current.kind === 'none' ? [5, undefined] : typeof current.strength === 'number' ? [current.strength, undefined] : current.strength;
     const kind = select(['none', 'base', 'map'], current.kind, { 'data-testid': 'displacement' });
-    const strength = h('input', { type: 'number', step: 1, value: current.kind === 'none' ? 5 : current.strength });
+    const strength = h('input', { type: 'number', step: 1, value: x, 'data-testid': 'strength' });
+    const strengthY = h('input', { type: 'number', step: 1, value: y ?? '', placeholder: 'as x', 'data-testid': 'strength-y' });
     const blur = h('input', { type: 'number', step: 0.5, min: 0, max: this.config.mockup.maxDisplacementBlur, value: current.kind === 'none' ? '' : (current.blur ?? ''), placeholder: 'default' });
     const map = h('input', { type: 'file', accept: 'image/*', 'data-testid': 'map-input' });
     let picked = current.kind === 'map' ? current.map : undefined;
+    // One number for both axes, [x, y] once y is given; a cleared x keeps the one held.
+    const heldX = (): number => {
+      const held = layer.displacement;
+      return held.kind === 'none' ? x : typeof held.strength === 'number' ? held.strength : held.strength[0];
+    };
+    const amount = (): Strength => {
+      const ax = finiteOr(strength, heldX());
+      return Number.isFinite(strengthY.valueAsNumber) ? [ax, strengthY.valueAsNumber] : ax;
+    };
+    const softening = () => (Number.isFinite(blur.valueAsNumber) ? blur.valueAsNumber : undefined);
+    const next = (): Displacement =>
+      kind.value === 'base' ? { kind: 'base', strength: amount(), blur: softening() } : kind.value === 'map' ? { kind: 'map', map: picked, strength: amount(), blur: softening() } : { kind: 'none' };
     const update = () => {
-      const amount = strength.valueAsNumber;
-      const softening = blur.value === '' ? undefined : blur.valueAsNumber;
-      const next: Displacement =
-        kind.value === 'base' ? { kind: 'base', strength: amount, blur: softening } : kind.value === 'map' ? { kind: 'map', map: picked, strength: amount, blur: softening } : { kind: 'none' };
-      const shown = layer.displacement.kind !== next.kind;
-      layer.displacement = next;
+      const shown = layer.displacement.kind !== kind.value;
+      layer.displacement = next();
       if (shown) this.refresh();
       else this.onChange();
     };
-    kind.addEventListener('change', update);
-    strength.addEventListener('input', update);
-    blur.addEventListener('input', update);
+    for (const input of [kind, strength, strengthY, blur]) input.addEventListener(input === kind ? 'change' : 'input', update);
     map.addEventListener('change', () => {
       const file = map.files?.[0];
       if (file)
         void pick(file, file.name).then((image) => {
           picked = image;
-          layer.displacement = { kind: 'map', map: image, strength: strength.valueAsNumber, blur: blur.value === '' ? undefined : blur.valueAsNumber };
+          layer.displacement = next();
           this.refresh();
         });
     });
     const fields = [field('displacement', 'Displacement', kind, 'Bends the design along the folds: none, the photo\'s own luma ("base"), or a map of the photo\'s size.')];
     if (current.kind === 'map') fields.push(field('displacement.map', `Displacement map${picked ? ` (${picked.name})` : ''}`, map, table['map']?.description));
     if (current.kind !== 'none') {
-      fields.push(field('displacement.strength', 'Strength (px)', strength, `Between -${this.config.mockup.maxDisplacementStrength} and ${this.config.mockup.maxDisplacementStrength}.`));
+      const limit = this.config.mockup.maxDisplacementStrength;
+      fields.push(field('displacement.strength', 'Strength x (px)', strength, `Between -${limit} and ${limit}; for both axes unless y is given.`));
+      fields.push(field('displacement.strength[1]', 'Strength y (px)', strengthY, 'Empty: as x.'));
       fields.push(field('displacement.blur', 'Blur (px)', blur, table['blur']?.description));
     }
     return fields;

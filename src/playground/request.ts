@@ -6,10 +6,13 @@ export interface PickedImage {
   readonly base64: string;
 }
 
+/** Pixels at luma 0 or 255: one number for both axes, or [x, y]; sent as held. */
+export type Strength = number | readonly [number, number];
+
 export type Displacement =
   | { readonly kind: 'none' }
-  | { readonly kind: 'base'; readonly strength: number; readonly blur: number | undefined }
-  | { readonly kind: 'map'; readonly map: PickedImage | undefined; readonly strength: number; readonly blur: number | undefined };
+  | { readonly kind: 'base'; readonly strength: Strength; readonly blur: number | undefined }
+  | { readonly kind: 'map'; readonly map: PickedImage | undefined; readonly strength: Strength; readonly blur: number | undefined };
 
 export interface LayerState {
   readonly design: PickedImage | undefined;
@@ -40,16 +43,14 @@ export type ImageRole = { readonly field: 'base_image' | 'overlay_image' | 'mask
 
 const isPicked = (value: unknown): value is PickedImage => typeof value === 'object' && value !== null && 'base64' in value && 'name' in value;
 
-/** Rounds coordinates to 1/100 px: what a drag gives is noise below that, and requests stay readable. */
-const coordinate = (value: number) => Math.round(value * 100) / 100;
-
 /** The mockup request of a state whose images are all there, else undefined; `image` gives each image its form. */
 export function mockupRequest<I>(state: MockupState, image: (picked: PickedImage, role: ImageRole) => I): { [key: string]: RequestTree<I> } | undefined {
   if (!state.base || state.layers.length === 0 || state.layers.some((layer) => !layer.design || (layer.displacement.kind === 'map' && !layer.displacement.map))) return undefined;
   const layers = state.layers.map((layer, index) => {
     const out: { [key: string]: RequestTree<I> } = {
       image: image(layer.design!, { field: 'image', layer: index }),
-      quad: layer.quad.map(([x, y]) => [coordinate(x), coordinate(y)]),
+      // As held: a moved corner is already rounded, and an example's corners stay exact so it renders as its template does.
+      quad: layer.quad.map(([x, y]) => [x, y]),
       fit: layer.fit,
       blend_mode: layer.blend_mode,
       opacity: layer.opacity,

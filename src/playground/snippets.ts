@@ -14,6 +14,8 @@ export interface SnippetTarget {
   readonly keyRequired: boolean;
   /** The file the answer is written to. */
   readonly output: string;
+  /** The name the script is saved under, without its extension: mockup.py, superimpose.mjs. */
+  readonly stem: string;
 }
 
 /** The environment variable the snippets read the key from. */
@@ -29,6 +31,9 @@ export const outputName = (stem: string, format: unknown, base64: unknown): stri
 
 /** A shell word in single quotes; a quote inside is closed, escaped and reopened. */
 export const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/** A file name as a comment shows it: a control character (a newline would end the comment, and the rest run) as U+FFFD. */
+export const commentSafe = (name: string): string => name.replace(/[\p{Cc}\u2028\u2029]/gu, '\uFFFD');
 
 /**
  * The request's JSON cut where each image goes: text, file, text, …, text.
@@ -66,7 +71,7 @@ export function curlSnippet(tree: Tree, target: SnippetTarget): string {
   const headers = [`-H 'content-type: application/json'`, ...(target.keyRequired ? [`-H "x-api-key: $${KEY_VARIABLE}"`] : [])];
   return [
     '#!/usr/bin/env bash',
-    `# Run in the folder that holds ${[...new Set(files)].join(', ')}${target.keyRequired ? `, with ${KEY_VARIABLE} set to your key` : ''}; writes ${target.output}.`,
+    `# Run in the folder that holds ${[...new Set(files)].map(commentSafe).join(', ')}${target.keyRequired ? `, with ${KEY_VARIABLE} set to your key` : ''}; writes ${target.output}.`,
     '# (macOS: base64 -i FILE instead of base64 -w0 FILE.)',
     'set -euo pipefail',
     '{',
@@ -81,6 +86,8 @@ function literal(value: Tree, language: 'python' | 'javascript', indent: string)
   const inner = `${indent}    `;
   if (isFile(value)) return `b64(${JSON.stringify(value.file)})`;
   if (typeof value === 'boolean') return language === 'python' ? (value ? 'True' : 'False') : String(value);
+  // null, and a number JSON has no form for (JSON.stringify writes null): None in Python.
+  if (value === null || (typeof value === 'number' && !Number.isFinite(value))) return language === 'python' ? 'None' : 'null';
   if (typeof value === 'number' || typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) {
     const items = value.map((item: Tree) => literal(item, language, inner));
@@ -97,7 +104,7 @@ function literal(value: Tree, language: 'python' | 'javascript', indent: string)
 export function pythonSnippet(tree: Tree, target: SnippetTarget): string {
   const headers = target.keyRequired ? `{"x-api-key": os.environ[${JSON.stringify(KEY_VARIABLE)}]}` : '{}';
   return [
-    `# Run in the folder that holds the images${target.keyRequired ? `, with ${KEY_VARIABLE} set to your key` : ''}: python3 mockup.py (needs: pip install requests)`,
+    `# Save as ${target.stem}.py in the folder that holds the images and run${target.keyRequired ? `, with ${KEY_VARIABLE} set to your key` : ''}: python3 ${target.stem}.py (needs: pip install requests)`,
     'import base64',
     ...(target.keyRequired ? ['import os'] : []),
     '',
@@ -124,7 +131,7 @@ export function pythonSnippet(tree: Tree, target: SnippetTarget): string {
 export function javascriptSnippet(tree: Tree, target: SnippetTarget): string {
   const headers = [`'content-type': 'application/json'`, ...(target.keyRequired ? [`'x-api-key': process.env.${KEY_VARIABLE}`] : [])];
   return [
-    `// Save as mockup.mjs in the folder that holds the images and run: node mockup.mjs${target.keyRequired ? ` (with ${KEY_VARIABLE} set to your key)` : ''}`,
+    `// Save as ${target.stem}.mjs in the folder that holds the images and run: node ${target.stem}.mjs${target.keyRequired ? ` (with ${KEY_VARIABLE} set to your key)` : ''}`,
     `import fs from 'node:fs';`,
     '',
     `const b64 = (path) => fs.readFileSync(path).toString('base64');`,

@@ -1,3 +1,4 @@
+import { shellQuote } from './snippets.js';
 import { mockupRequest, type MockupState, type PickedImage, type ImageRole, type RequestTree } from './request.js';
 
 /** The placeholder of each layer's design: {{design}}, then {{design2}}, {{design3}}, … */
@@ -12,8 +13,11 @@ export function mockupTemplate(state: MockupState): { [key: string]: RequestTree
   return mockupRequest(state, (picked: PickedImage, role: ImageRole) => ('layer' in role && role.field === 'image' ? `{{${designPlaceholder(role.layer)}}}` : picked.name));
 }
 
-/** The command that renders the template, with the designs the user picked. */
+/** A shell word: left bare when nothing in it is special to the shell, else in single quotes. */
+const shellWord = (text: string): string => (/^[\w.,+@%/=-]+$/.test(text) ? text : shellQuote(text));
+
+/** The command that renders the template, with the designs the user picked; every name a single shell word. */
 export function templateCommand(state: MockupState, templateName: string, output: string): string {
-  const sets = state.layers.map((layer, i) => `--set ${designPlaceholder(i)}=${layer.design?.name ?? 'DESIGN.png'}`);
-  return `superimpose mockup ${templateName} ${sets.join(' ')} --out ${output}`;
+  const sets = state.layers.map((layer, i) => `--set ${shellWord(`${designPlaceholder(i)}=${layer.design?.name ?? 'DESIGN.png'}`)}`);
+  return `superimpose mockup ${shellWord(templateName)} ${sets.join(' ')} --out ${shellWord(output)}`;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
@@ -224,6 +224,62 @@ describe('the playground in Chromium', () => {
     await page.getByTestId('mode-mockup').click();
   });
 
+  it('keeps each mode\'s preview and request its own when the mode changes while a render runs', async () => {
+    // Superimpose gets a preview of its own; then its renders are held, so only a stray answer could change it.
+    await page.getByTestId('mode-superimpose').click();
+    const before = await page.getByTestId('preview').getAttribute('src');
+    await page.getByTestId('superimpose-opacity').fill('1');
+    const own = await nextPreview(before);
+    const ownBody = await requestBody(page);
+    await page.getByTestId('mode-mockup').click();
+    shown = await nextPreview(own.src);
+    const heldSuperimpose: Route[] = [];
+    const holdSuperimpose = (route: Route) => void heldSuperimpose.push(route);
+    await page.route(`${origin}/v1/superimpose`, holdSuperimpose);
+
+    const signal = () => {
+      let fire = () => {};
+      const fired = new Promise<void>((resolve) => (fire = resolve));
+      return { fire, fired };
+    };
+    let reached = signal();
+    let released = signal();
+    const stray = await sharp({ create: { width: 123, height: 45, channels: 3, background: '#f0f' } }).jpeg().toBuffer();
+    const answers = [
+      { status: 200, contentType: 'image/jpeg', body: stray },
+      { status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'Expected one of jpeg, png, webp for image_format but received "gif"' }) },
+    ];
+    const holdMockup = async (route: Route) => {
+      reached.fire();
+      await released.fired;
+      await route.fulfill(answers.shift()!).catch(() => {});
+    };
+    for (const opacity of ['0.5', '0.75']) {
+      reached = signal();
+      released = signal();
+      await page.route(`${origin}/v1/mockup`, holdMockup);
+      await page.getByTestId('opacity').fill(opacity);
+      await reached.fired;
+      await page.getByTestId('mode-superimpose').click();
+      released.fire();
+      // Time for the stray mockup answer to land, were it not dropped.
+      await page.waitForTimeout(400);
+      expect(await page.getByTestId('preview').getAttribute('src'), opacity).toBe(own.src);
+      expect(await page.locator('[data-testid="error"]').count(), opacity).toBe(0);
+      expect(await requestBody(page), opacity).toBe(ownBody);
+      await page.unroute(`${origin}/v1/mockup`, holdMockup);
+      await page.getByTestId('mode-mockup').click();
+      expect(await page.getByTestId('preview').getAttribute('src')).toBe(shown.src);
+      // Back in mockup, its own request renders: the dropped answer is asked again.
+      const next = await nextPreview(shown.src);
+      expect(await sharp(next.bytes).metadata()).toMatchObject({ width: 640, height: 420 });
+      shown = next;
+    }
+    await page.unroute(`${origin}/v1/superimpose`, holdSuperimpose);
+    for (const route of heldSuperimpose) await route.abort().catch(() => {});
+    expect(JSON.parse(await requestBody(page))).toMatchObject({ layers: [{ opacity: 0.75 }] });
+  });
+
   it('takes a photo dropped on the photo area as the new product photo', async () => {
     const dropped = await sharp({ create: { width: 500, height: 300, channels: 3, background: '#7a8899' } }).png().toBuffer();
     // In the page, as a function (its Content-Security-Policy allows no string evaluation); the DOM's types are the page's.
@@ -255,6 +311,36 @@ describe('the playground in Chromium', () => {
     const small = (png: Buffer, width: number) => sharp(png).resize({ width }).png({ palette: true, quality: 80, effort: 10 }).toBuffer();
     await writeFile(new URL('mockup.png', out), await small(await page.screenshot(), 1100));
     await writeFile(new URL('code.png', out), await small(await page.locator('section.code').screenshot(), 700));
+  });
+
+  it('renders each example as its stored result, byte for byte, and lets the replaced photo go', async () => {
+    for (const name of ['tote', 'mug', 'poster', 'tshirt']) {
+      const photoBefore = (await page.locator('.stage img.photo').getAttribute('src'))!;
+      await page.getByTestId('example').selectOption(name);
+      shown = await nextPreview(shown.src);
+      expect(shown.bytes.equals(await readFile(new URL(`../../examples/${name}/result.jpg`, import.meta.url))), name).toBe(true);
+      // The previous photo's object URL is revoked: fetching it fails.
+      const fetched = await page.evaluate(async (url) => fetch(url).then(() => true, () => false), photoBefore);
+      expect(fetched, name).toBe(false);
+    }
+    // The template downloaded keeps the mug's [x, y] strength.
+    await page.getByTestId('example').selectOption('mug');
+    shown = await nextPreview(shown.src);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-template').click()]);
+    const template = JSON.parse(await readFile((await download.path())!, 'utf8')) as { layers: { displacement: unknown }[] };
+    expect(template.layers[0]!.displacement).toEqual({ map: 'wrap.png', strength: [99, 0], blur: 1 });
+    expect(await page.getByTestId('strength').inputValue()).toBe('99');
+    expect(await page.getByTestId('strength-y').inputValue()).toBe('0');
+  });
+
+  it('keeps a cleared number out of the request: the last one stays, and the code still runs', async () => {
+    await page.getByTestId('strength').fill('');
+    await page.getByTestId('copy-python').click();
+    const python = (await page.getByTestId('code').textContent())!;
+    expect(python).toContain('"strength": [99, 0],');
+    expect(python).not.toMatch(/\bnull\b|None/);
+    await page.getByLabel('Quality').fill('');
+    expect((await page.getByTestId('code').textContent())!).toContain('"image_quality": 90,');
   });
 
   it('requests nothing from anywhere but this server', () => {

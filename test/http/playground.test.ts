@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,16 @@ describe('GET /: the playground', () => {
     const csp = String(response.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("connect-src 'self'");
-    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    // The hashes are those of the script and style served, each one, and nothing else.
+    const directive = (name: string) => new Set(csp.split('; ').find((part) => part.startsWith(`${name} `))?.split(' ').slice(1));
+    const hashes = (tag: string) => {
+      const bodies = [...response.body.matchAll(new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))].filter(([, attributes]) => !/type="application\/json"/.test(attributes ?? ''));
+      return new Set(bodies.map(([, , body]) => `'sha256-${createHash('sha256').update(body!).digest('base64')}'`));
+    };
+    expect(hashes('script').size).toBe(1);
+    expect(hashes('style').size).toBe(1);
+    expect(directive('script-src')).toEqual(hashes('script'));
+    expect(directive('style-src')).toEqual(hashes('style'));
   });
 
   it('escapes "<" in the configuration, so no value can close its element', async () => {
@@ -78,6 +88,50 @@ describe('GET /: the playground', () => {
     const config = configOf((await bare.inject({ method: 'GET', url: '/' })).body);
     expect(config['examples']).toEqual([]);
     await bare.close();
+  });
+
+  it('leaves out an example it does not understand, and still starts: examples.json or a template not JSON, a bad quad, layer or strength', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'bad-examples-'));
+    const names = ['good', 'not-json', 'bad-quad', 'short-quad', 'bad-box', 'bad-layer', 'bad-strength', 'missing-map', 'pair'];
+    await mkdir(join(folder, 'designs'));
+    await writeFile(join(folder, 'designs/d.png'), 'png');
+    await writeFile(join(folder, 'examples.json'), JSON.stringify(names.map((name) => ({ name, design: 'designs/d.png' }))));
+    const layer = { image: '{{design}}', quad: [[0, 0], [10, 0], [10, 10], [0, 10]] };
+    const templates: Record<string, string> = {
+      good: JSON.stringify({ base_image: 'photo.jpg', layers: [layer] }),
+      'not-json': '{ "base_image": ',
+      'bad-quad': JSON.stringify({ base_image: 'photo.jpg', layers: [{ ...layer, quad: [[0, 0], [10, 'x'], [10, 10], [0, 10]] }] }),
+      'short-quad': JSON.stringify({ base_image: 'photo.jpg', layers: [{ ...layer, quad: [1, 2, 3, 4] }] }),
+      'bad-box': JSON.stringify({ base_image: 'photo.jpg', layers: [{ image: '{{design}}', box: { x: 'a' } }] }),
+      'bad-layer': JSON.stringify({ base_image: 'photo.jpg', layers: [layer, 7] }),
+      'bad-strength': JSON.stringify({ base_image: 'photo.jpg', layers: [{ ...layer, displacement: { map: 'base', strength: [1, 'y'] } }] }),
+      'missing-map': JSON.stringify({ base_image: 'photo.jpg', layers: [{ ...layer, displacement: { map: 'none.png', strength: 1 } }] }),
+      pair: JSON.stringify({ base_image: 'photo.jpg', layers: [{ ...layer, displacement: { map: 'base', strength: [99, 0], blur: 1 } }] }),
+    };
+    for (const name of names) {
+      await mkdir(join(folder, name));
+      await writeFile(join(folder, name, 'photo.jpg'), 'jpg');
+      await writeFile(join(folder, name, 'template.json'), templates[name]!);
+    }
+    const served = buildApp(testConfig(), { playground: { page, examples: folder } });
+    const examples = configOf((await served.inject({ method: 'GET', url: '/' })).body)['examples'] as { name: string; layers: { displacement?: unknown }[] }[];
+    expect(examples.map((example) => example.name)).toEqual(['good', 'pair']);
+    expect(examples[1]!.layers[0]!.displacement).toEqual({ map: 'base', strength: [99, 0], blur: 1 });
+    // The files of an example left out are not served.
+    expect((await served.inject({ method: 'GET', url: '/playground/examples/bad-quad/photo.jpg' })).statusCode).toBe(404);
+    expect((await served.inject({ method: 'GET', url: '/playground/examples/good/photo.jpg' })).statusCode).toBe(200);
+    await served.close();
+
+    await writeFile(join(folder, 'examples.json'), '[{"name": "good",');
+    const unlisted = buildApp(testConfig(), { playground: { page, examples: folder } });
+    expect(configOf((await unlisted.inject({ method: 'GET', url: '/' })).body)['examples']).toEqual([]);
+    await unlisted.close();
+  });
+
+  it('gives the mug example\'s displacement strength as its template does, a pair', async () => {
+    const config = configOf((await app.inject({ method: 'GET', url: '/' })).body);
+    const mug = (config['examples'] as { name: string; layers: { displacement?: { strength: unknown } }[] }[]).find((example) => example.name === 'mug');
+    expect(mug?.layers[0]?.displacement?.strength).toEqual([99, 0]);
   });
 
   it('is not in the OpenAPI document', async () => {

@@ -1,7 +1,13 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fieldOfError, splitField } from '../../src/playground/errors.js';
 import { mockupRequest, superimposeRequest, type MockupState } from '../../src/playground/request.js';
-import { curlSnippet, fromFile, javascriptSnippet, outputName, pythonSnippet, shellQuote } from '../../src/playground/snippets.js';
+import { commentSafe, curlSnippet, fromFile, javascriptSnippet, outputName, pythonSnippet, shellQuote } from '../../src/playground/snippets.js';
+import { templateCommand } from '../../src/playground/template.js';
 
 const state: MockupState = {
   base: { name: 'photo.jpg', base64: 'UEhPVE8=' },
@@ -19,13 +25,13 @@ const state: MockupState = {
   image_format: 'png',
   image_quality: 90,
 };
-const target = { url: 'http://127.0.0.1:8080/v1/mockup', keyRequired: false, output: 'mockup.png' };
+const target = { url: 'http://127.0.0.1:8080/v1/mockup', keyRequired: false, output: 'mockup.png', stem: 'mockup' };
 
 describe('requests', () => {
-  it('are the API\'s JSON: raw base64, coordinates to 1/100 px, a displacement\'s blur only when given', () => {
+  it('are the API\'s JSON: raw base64, corners as held, a displacement\'s blur only when given', () => {
     expect(mockupRequest(state, (picked) => picked.base64)).toEqual({
       base_image: 'UEhPVE8=',
-      layers: [{ image: 'REVTSUdO', quad: [[10.12, 20], [110, 20], [110, 80], [10, 80]], fit: 'cover', blend_mode: 'multiply', opacity: 0.5, clip: 'Q0xJUA==', displacement: { map: 'base', strength: 7 } }],
+      layers: [{ image: 'REVTSUdO', quad: [[10.123, 20], [110, 20], [110, 80], [10, 80]], fit: 'cover', blend_mode: 'multiply', opacity: 0.5, clip: 'Q0xJUA==', displacement: { map: 'base', strength: 7 } }],
       image_format: 'png',
       image_quality: 90,
     });
@@ -74,7 +80,7 @@ describe('snippets', () => {
     expect(code).toContain('import requests');
     expect(code).toContain('with open(path, "rb") as f:');
     expect(code).toContain(`"base_image": b64("photo.jpg"),`);
-    expect(code).toContain(`"quad": [[10.12, 20], [110, 20], [110, 80], [10, 80]],`);
+    expect(code).toContain(`"quad": [[10.123, 20], [110, 20], [110, 80], [10, 80]],`);
     expect(code).toContain(`"base64": False,`);
     expect(code).toContain(`requests.post("http://127.0.0.1:8080/v1/mockup", json=request, headers={}, timeout=120)`);
     expect(code).toContain(`with open("mockup.png", "wb") as f:`);
@@ -87,6 +93,49 @@ describe('snippets', () => {
     expect(code).toContain(`clip: b64("print area.png"),`);
     expect(code).toContain(`await fetch("http://127.0.0.1:8080/v1/mockup", {`);
     expect(code).toContain(`fs.writeFileSync("mockup.png", Buffer.from(await response.arrayBuffer()));`);
+  });
+
+  it('Python: a number JSON cannot hold (a cleared field) and null are None, so the script still runs', async () => {
+    const code = pythonSnippet({ ...tree, image_quality: Number.NaN, rotation: Number.POSITIVE_INFINITY }, target);
+    expect(code).toContain(`"image_quality": None,`);
+    expect(code).toContain(`"rotation": None,`);
+    expect(code).not.toMatch(/\bnull\b/);
+    expect(javascriptSnippet({ ...tree, image_quality: Number.NaN }, target)).toContain('image_quality: null,');
+    // Python's own compiler takes it.
+    await promisify(execFile)('python3', ['-c', 'import sys; compile(sys.argv[1], "mockup.py", "exec")', code]);
+  });
+
+  it('say the file each script is saved as: mockup.py, superimpose.py', () => {
+    expect(pythonSnippet(tree, target).split('\n')[0]).toContain('python3 mockup.py');
+    const superimpose = { ...target, url: 'http://127.0.0.1:8080/v1/superimpose', stem: 'superimpose' };
+    expect(pythonSnippet(tree, superimpose).split('\n')[0]).toMatch(/Save as superimpose\.py .*: python3 superimpose\.py /);
+    expect(pythonSnippet(tree, superimpose)).not.toContain('mockup.py');
+    expect(javascriptSnippet(tree, superimpose).split('\n')[0]).toContain('node superimpose.mjs');
+  });
+
+  it('keep a file name with a newline or $(…) inside its comment and its quotes: nothing of it runs', async () => {
+    const evil = 'x\ntouch pwned-$(echo curl)\r.png';
+    const named = mockupRequest({ ...state, base: { name: evil, base64: 'UEhPVE8=' } }, fromFile)!;
+    expect(commentSafe(evil)).toBe('x\uFFFDtouch pwned-$(echo curl)\uFFFD.png');
+    for (const code of [curlSnippet(named, target), pythonSnippet(named, target), javascriptSnippet(named, target)]) {
+      for (const line of code.split('\n').filter((l) => /^\s*(#|\/\/)/.test(l))) expect(line).not.toMatch(/[\r\u0000-\u001f]|^touch/);
+    }
+    const curl = curlSnippet(named, target);
+    expect(curl).toContain('# Run in the folder that holds photo.jpg'.replace('photo.jpg', commentSafe(evil)));
+    // Run with bash (curl stubbed out): no file pwned-* appears, the name is read as one word.
+    const folder = await mkdtemp(join(tmpdir(), 'snippet-names-'));
+    for (const name of [evil, "it's.png", 'print area.png']) await writeFile(join(folder, name), 'x');
+    await writeFile(join(folder, 'curl'), '#!/bin/sh\ncat > /dev/null\n', { mode: 0o755 });
+    await promisify(execFile)('bash', ['-c', curl], { cwd: folder, env: { ...process.env, PATH: `${folder}:${process.env['PATH'] ?? ''}` } });
+    expect((await readdir(folder)).filter((name) => name.startsWith('pwned'))).toEqual([]);
+  });
+
+  it('template commands quote a name the shell would split or run', () => {
+    const layer = state.layers[0]!;
+    const withName = (name: string) => ({ ...state, layers: [{ ...layer, design: { name, base64: 'QQ==' } }] });
+    expect(templateCommand(withName('logo.png'), 'template.json', 'out.png')).toBe('superimpose mockup template.json --set design=logo.png --out out.png');
+    expect(templateCommand(withName('a\n$(rm -rf x).png'), 'template.json', 'out.png')).toBe(`superimpose mockup template.json --set 'design=a\n$(rm -rf x).png' --out out.png`);
+    expect(templateCommand(withName("it's.png"), 'template.json', 'out.png')).toBe(`superimpose mockup template.json --set 'design=it'\\''s.png' --out out.png`);
   });
 
   it('name the output after the format, or .json for a base64 answer', () => {

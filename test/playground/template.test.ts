@@ -59,5 +59,7 @@ describe('corners', () => {
     const quad = [[0, 0], [10, 0], [10, 10], [0, 10]] as const;
     expect(moveCorner(quad, 2, [50, -4], { width: 20, height: 20 })).toEqual([[0, 0], [10, 0], [20, 0], [0, 10]]);
     expect(describePoint([12.345, 7])).toBe('x 12.35, y 7');
+    // A moved corner to 1/100 px; the others kept to the last bit.
+    expect(moveCorner([[0.123456, 0], [10, 0], [10, 10], [0, 10]], 2, [5.6789, 4.00001], { width: 20, height: 20 })).toEqual([[0.123456, 0], [10, 0], [5.68, 4], [0, 10]]);
   });
 });

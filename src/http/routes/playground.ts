@@ -66,64 +66,109 @@ function examplePath(folder: string, value: unknown): string | undefined {
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Thrown for a template this page does not understand: the example is left out rather than half offered. */
+class NotUnderstood extends Error {}
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isPair = (value: unknown): value is readonly [number, number] => Array.isArray(value) && value.length === 2 && value.every(isFiniteNumber);
+
+/** A layer's quad, from `quad` or `box`, exact (rounded, a box's quad would render other than its template); 4 pairs of finite numbers or a refusal. */
+function quadOf(layer: Json): Quad {
+  const box = layer['box'];
+  // boxQuad reads numbers only; anything else gives NaN corners, refused below.
+  const quad: unknown = isObject(box) ? boxQuad(box as unknown as Parameters<typeof boxQuad>[0]) : layer['quad'];
+  if (!Array.isArray(quad) || quad.length !== 4 || !quad.every(isPair)) throw new NotUnderstood('quad: expected 4 pairs of finite numbers');
+  return quad.map(([x, y]) => [x, y]) as unknown as Quad;
+}
+
+/** One number for both axes, or [x, y]. */
+function strengthOf(value: unknown): number | readonly [number, number] {
+  if (isFiniteNumber(value)) return value;
+  if (isPair(value)) return [value[0], value[1]];
+  throw new NotUnderstood('strength: expected a number or [x, y]');
+}
+
+type FileAt = (value: unknown) => ExampleFile | undefined;
+
+function exampleLayer(layer: unknown, fileAt: FileAt): ExampleLayer {
+  if (!isObject(layer)) throw new NotUnderstood('a layer is not an object');
+  const displacement = layer['displacement'];
+  if (displacement !== undefined && !isObject(displacement)) throw new NotUnderstood('displacement: expected an object');
+  const map = displacement && (displacement['map'] === 'base' ? 'base' : fileAt(displacement['map']));
+  const clip = layer['clip'] === undefined ? undefined : fileAt(layer['clip']);
+  // A file the template names but the page cannot be given would change the picture.
+  if ((displacement && !map) || (layer['clip'] !== undefined && !clip)) throw new NotUnderstood('a clip or displacement map that is not an image in the folder');
+  return {
+    quad: quadOf(layer),
+    ...(typeof layer['fit'] === 'string' && { fit: layer['fit'] }),
+    ...(typeof layer['blend_mode'] === 'string' && { blend_mode: layer['blend_mode'] }),
+    ...(isFiniteNumber(layer['opacity']) && { opacity: layer['opacity'] }),
+    ...(clip && { clip }),
+    ...(displacement && map && { displacement: { map, strength: strengthOf(displacement['strength']), ...(isFiniteNumber(displacement['blur']) && { blur: displacement['blur'] }) } }),
+  };
+}
+
+/** The example `entry` of examples.json names, or undefined when its template is missing or not understood (a throw). */
+function readExample(root: URL, entry: unknown, offer: (path: string) => ExampleFile | undefined): Example | undefined {
+  if (!isObject(entry) || typeof entry['name'] !== 'string' || !/^[a-z0-9-]+$/.test(entry['name'])) return undefined;
+  const name = entry['name'];
+  const templateUrl = new URL(`${name}/template.json`, root);
+  if (!existsSync(templateUrl)) return undefined;
+  const template: unknown = JSON.parse(readFileSync(templateUrl, 'utf8'));
+  if (!isObject(template) || !Array.isArray(template['layers'])) return undefined;
+  const fileAt = (folder: string) => (value: unknown) => {
+    const path = examplePath(folder, value);
+    return path === undefined ? undefined : offer(path);
+  };
+  const photo = fileAt(name)(template['base_image']);
+  const design = fileAt('.')(entry['design']);
+  if (!photo || !design) return undefined;
+  const layers = template['layers'].map((layer) => exampleLayer(layer, fileAt(name)));
+  return {
+    name,
+    shows: typeof entry['shows'] === 'string' ? entry['shows'] : name,
+    photo,
+    design,
+    layers,
+    ...(typeof template['image_format'] === 'string' && { image_format: template['image_format'] }),
+    ...(isFiniteNumber(template['image_quality']) && { image_quality: template['image_quality'] }),
+  };
+}
+
 /**
  * The examples as the page takes them, and the allow-list of files they use.
- * A template this does not understand is left out rather than half offered.
+ * An example whose template does not read or is not understood is left out
+ * (with a warning), never half offered, and never stops the server.
  */
-function readExamples(root: URL): { examples: Example[]; files: Map<string, URL> } {
+function readExamples(root: URL, warn: (message: string) => void): { examples: Example[]; files: Map<string, URL> } {
   const files = new Map<string, URL>();
   const examples: Example[] = [];
   const index = new URL('examples.json', root);
   if (!existsSync(index)) return { examples, files };
-  const listed: unknown = JSON.parse(readFileSync(index, 'utf8'));
+  let listed: unknown;
+  try {
+    listed = JSON.parse(readFileSync(index, 'utf8'));
+  } catch (error) {
+    warn(`playground: no examples, ${index.pathname} does not read: ${(error as Error).message}`);
+  }
   if (!Array.isArray(listed)) return { examples, files };
-  const offer = (path: string): ExampleFile | undefined => {
-    const url = new URL(path, root);
-    if (!existsSync(url)) return undefined;
-    files.set(path, url);
-    return { url: `${EXAMPLES_PATH}${path}`, name: posix.basename(path) };
-  };
   for (const entry of listed) {
-    if (!isObject(entry) || typeof entry['name'] !== 'string' || !/^[a-z0-9-]+$/.test(entry['name'])) continue;
-    const name = entry['name'];
-    const templateUrl = new URL(`${name}/template.json`, root);
-    if (!existsSync(templateUrl)) continue;
-    const template: unknown = JSON.parse(readFileSync(templateUrl, 'utf8'));
-    if (!isObject(template) || !Array.isArray(template['layers'])) continue;
-    const fileAt = (folder: string, value: unknown) => {
-      const path = examplePath(folder, value);
-      return path === undefined ? undefined : offer(path);
+    // An example's files are allowed only once the whole example is understood.
+    const offered = new Map<string, URL>();
+    const offer = (path: string): ExampleFile | undefined => {
+      const url = new URL(path, root);
+      if (!existsSync(url)) return undefined;
+      offered.set(path, url);
+      return { url: `${EXAMPLES_PATH}${path}`, name: posix.basename(path) };
     };
-    const photo = fileAt(name, template['base_image']);
-    const design = fileAt('.', entry['design']);
-    if (!photo || !design) continue;
-    const layers: ExampleLayer[] = [];
-    for (const layer of template['layers']) {
-      if (!isObject(layer)) continue;
-      const box = layer['box'];
-      const quad = (isObject(box) ? boxQuad(box as unknown as Parameters<typeof boxQuad>[0]) : layer['quad']) as Quad | undefined;
-      if (!Array.isArray(quad)) continue;
-      const displacement = layer['displacement'];
-      const map = isObject(displacement) ? (displacement['map'] === 'base' ? 'base' : fileAt(name, displacement['map'])) : undefined;
-      const clip = layer['clip'] === undefined ? undefined : fileAt(name, layer['clip']);
-      layers.push({
-        quad: quad.map(([x, y]) => [Math.round(x * 100) / 100, Math.round(y * 100) / 100]) as unknown as Quad,
-        ...(typeof layer['fit'] === 'string' && { fit: layer['fit'] }),
-        ...(typeof layer['blend_mode'] === 'string' && { blend_mode: layer['blend_mode'] }),
-        ...(typeof layer['opacity'] === 'number' && { opacity: layer['opacity'] }),
-        ...(clip && { clip }),
-        ...(isObject(displacement) && map && { displacement: { map, strength: displacement['strength'] as number, ...(typeof displacement['blur'] === 'number' && { blur: displacement['blur'] }) } }),
-      });
+    try {
+      const example = readExample(root, entry, offer);
+      if (!example) continue;
+      examples.push(example);
+      for (const [path, url] of offered) files.set(path, url);
+    } catch (error) {
+      warn(`playground: example ${JSON.stringify(isObject(entry) ? entry['name'] : entry)} left out: ${(error as Error).message}`);
     }
-    examples.push({
-      name,
-      shows: typeof entry['shows'] === 'string' ? entry['shows'] : name,
-      photo,
-      design,
-      layers,
-      ...(typeof template['image_format'] === 'string' && { image_format: template['image_format'] }),
-      ...(typeof template['image_quality'] === 'number' && { image_quality: template['image_quality'] }),
-    });
   }
   return { examples, files };
 }
@@ -145,7 +190,7 @@ function contentSecurityPolicy(html: string): string {
  */
 export function playgroundRoutes(app: FastifyInstance, options: PlaygroundOptions): void {
   const folder = options.examples ?? EXAMPLES_FOLDER;
-  const { examples, files } = readExamples(typeof folder === 'string' ? pathToFileURL(`${folder.replace(/\/$/, '')}/`) : folder);
+  const { examples, files } = readExamples(typeof folder === 'string' ? pathToFileURL(`${folder.replace(/\/$/, '')}/`) : folder, (message) => app.log.warn(message));
   const config = {
     keyRequired: options.keyRequired,
     superimpose: SUPERIMPOSE_PARAMETERS,
