@@ -4,21 +4,9 @@
  * gaussian_down in src/engine/wasm/kernels.c), kept as their oracle.
  */
 import { opaqueLuma } from '../../src/engine/mask.js';
+// The taps are the kernels' input, not their work: the oracle takes the same ones.
+import { gaussianTaps } from '../../src/engine/mockup/displacement.js';
 import type { Raster } from '../../src/engine/raster.js';
-
-/** The normalised Gaussian taps for offsets −radius..radius, radius ceil(3·blur). */
-function gaussianTaps(blur: number): Float64Array {
-  const radius = Math.ceil(3 * blur);
-  const taps = new Float64Array(2 * radius + 1);
-  let sum = 0;
-  for (let k = -radius; k <= radius; k++) {
-    const weight = Math.exp(-(k * k) / (2 * blur * blur));
-    taps[k + radius] = weight;
-    sum += weight;
-  }
-  for (let k = 0; k < taps.length; k++) taps[k]! /= sum;
-  return taps;
-}
 
 /**
  * MOCKUP.md step 5: the displacement map's luma D, blurred: a Gaussian of `blur` pixels (radius ceil(3·blur),

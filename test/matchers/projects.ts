@@ -50,27 +50,28 @@ export const VITEST_PROJECT: Project = {
   args: ['run', '--config', 'vitest.config.mjs'],
 };
 
+/** The one test of both jest projects, in JavaScript typed by JSDoc. */
+const JEST_PICTURE_TEST = [
+  "test('the picture', async () => {",
+  "  /** @type {import('superimpose-local/matchers/jest').GoldenOptions} */",
+  "  const options = JSON.parse(process.env.GOLDEN_OPTIONS ?? '{}');",
+  "  await expect(readFileSync(process.env.PICTURE ?? '')).toMatchGolden('picture', options);",
+  '});',
+];
+
+/** A jest setup file: `imports` bring in expect and toMatchGolden, as require() or import. */
+const jestSetup = (...imports: string[]): string => ['// @ts-check', ...imports, '', 'expect.extend({ toMatchGolden });', ''].join('\n');
+
 export const JEST_PROJECT: Project = {
   files: {
     'package.json': JSON.stringify({ name: 'jest-user', private: true, jest: { setupFilesAfterEnv: ['<rootDir>/setup.js'], testMatch: ['**/*.spec.js'] } }),
-    'setup.js': [
-      '// @ts-check',
-      "const { expect } = require('@jest/globals');",
-      "const { toMatchGolden } = require('superimpose-local/matchers/jest');",
-      '',
-      'expect.extend({ toMatchGolden });',
-      '',
-    ].join('\n'),
+    'setup.js': jestSetup("const { expect } = require('@jest/globals');", "const { toMatchGolden } = require('superimpose-local/matchers/jest');"),
     'picture.spec.js': [
       '// @ts-check',
       "const { readFileSync } = require('node:fs');",
       "const { expect, test } = require('@jest/globals');",
       '',
-      "test('the picture', async () => {",
-      "  /** @type {import('superimpose-local/matchers/jest').GoldenOptions} */",
-      "  const options = JSON.parse(process.env.GOLDEN_OPTIONS ?? '{}');",
-      "  await expect(readFileSync(process.env.PICTURE ?? '')).toMatchGolden('picture', options);",
-      '});',
+      ...JEST_PICTURE_TEST,
       '',
       '/** Never called: the matcher is typed. @param {Buffer} image */',
       'function typed(image) {',
@@ -92,24 +93,13 @@ export const JEST_PROJECT: Project = {
 export const JEST_ESM_PROJECT: Project = {
   files: {
     'package.json': JSON.stringify({ name: 'jest-esm-user', private: true, type: 'module', jest: { setupFilesAfterEnv: ['<rootDir>/setup.js'], testMatch: ['**/*.spec.js'], transform: {} } }),
-    'setup.js': [
-      '// @ts-check',
-      "import { expect } from '@jest/globals';",
-      "import { toMatchGolden } from 'superimpose-local/matchers/jest';",
-      '',
-      'expect.extend({ toMatchGolden });',
-      '',
-    ].join('\n'),
+    'setup.js': jestSetup("import { expect } from '@jest/globals';", "import { toMatchGolden } from 'superimpose-local/matchers/jest';"),
     'picture.spec.js': [
       '// @ts-check',
       "import { readFileSync } from 'node:fs';",
       "import { expect, test } from '@jest/globals';",
       '',
-      "test('the picture', async () => {",
-      "  /** @type {import('superimpose-local/matchers/jest').GoldenOptions} */",
-      "  const options = JSON.parse(process.env.GOLDEN_OPTIONS ?? '{}');",
-      "  await expect(readFileSync(process.env.PICTURE ?? '')).toMatchGolden('picture', options);",
-      '});',
+      ...JEST_PICTURE_TEST,
       '',
       '/** Never called: the matcher is typed. @param {Buffer} image */',
       'export function typed(image) {',

@@ -3,7 +3,7 @@ import type { Raster } from '../raster.js';
 import { align16, kernelsFor, SHARED_SCRATCH_BYTES } from '../wasm/kernels.js';
 
 /** The normalised Gaussian taps for offsets −radius..radius, radius ceil(3·blur). */
-function gaussianTaps(blur: number): Float64Array {
+export function gaussianTaps(blur: number): Float64Array {
   const radius = Math.ceil(3 * blur);
   const taps = new Float64Array(2 * radius + 1);
   let sum = 0;

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { MAX_DISPLACEMENT_BLUR, MAX_DISPLACEMENT_STRENGTH, MOCKUP_DISPLACEMENT_PARAMETERS, MOCKUP_LAYER_PARAMETERS, MOCKUP_LIMITS, MOCKUP_PARAMETERS } from '../../contract/mockup.js';
 import { SuperimposeError } from '../../contract/errors.js';
+import type { Example, ExampleFile, ExampleLayer, PlaygroundConfig } from '../../contract/playground.js';
 import { SUPERIMPOSE_PARAMETERS } from '../../contract/superimpose.js';
 import { boxQuad, type Quad } from '../../engine/mockup/geometry.js';
 
@@ -26,31 +27,6 @@ export interface PlaygroundOptions {
   readonly page?: URL | string;
   /** The examples folder; defaults to EXAMPLES_FOLDER. */
   readonly examples?: URL | string;
-}
-
-/** A file the page may fetch: its URL under EXAMPLES_PATH and the name snippets give it. */
-interface ExampleFile {
-  readonly url: string;
-  readonly name: string;
-}
-
-interface ExampleLayer {
-  readonly quad: Quad;
-  readonly fit?: string;
-  readonly blend_mode?: string;
-  readonly opacity?: number;
-  readonly clip?: ExampleFile;
-  readonly displacement?: { readonly map: 'base' | ExampleFile; readonly strength: number | readonly [number, number]; readonly blur?: number };
-}
-
-interface Example {
-  readonly name: string;
-  readonly shows: string;
-  readonly photo: ExampleFile;
-  readonly design: ExampleFile;
-  readonly layers: readonly ExampleLayer[];
-  readonly image_format?: string;
-  readonly image_quality?: number;
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
@@ -191,7 +167,7 @@ function contentSecurityPolicy(html: string): string {
 export function playgroundRoutes(app: FastifyInstance, options: PlaygroundOptions): void {
   const folder = options.examples ?? EXAMPLES_FOLDER;
   const { examples, files } = readExamples(typeof folder === 'string' ? pathToFileURL(`${folder.replace(/\/$/, '')}/`) : folder, (message) => app.log.warn(message));
-  const config = {
+  const config: PlaygroundConfig = {
     keyRequired: options.keyRequired,
     superimpose: SUPERIMPOSE_PARAMETERS,
     mockup: {
