@@ -1,4 +1,3 @@
-import { fromEngine } from '../contract/errors.js';
 import type { MockupLayerParams, MockupParams } from '../contract/mockup.js';
 import type { ImageSource } from '../contract/parameters.js';
 import { decodeImage, decodeRgba, encodeImage, type DecodeOptions } from '../engine/codec.js';
@@ -7,7 +6,7 @@ import { renderMockup, type MockupLayerInput } from '../engine/mockup/pipeline.j
 import type { Raster } from '../engine/raster.js';
 import { DEFAULT_PIXEL_LIMITS } from './limits.js';
 import { inputLimit, throwIfCancelled, type RenderOptions, type SuperimposeResult } from './render.js';
-import { wordRenderTimeout } from './render-timeout.js';
+import { renderRefusal } from './render-timeout.js';
 import { loadImageSource } from './sources.js';
 import { checkSvgInput } from './svg-input.js';
 
@@ -41,8 +40,7 @@ export async function renderMockupRequest(params: MockupParams, options: RenderO
   try {
     return await renderMockupPlan(params, options);
   } catch (error) {
-    const refusal = fromEngine(error);
-    throw options.timeoutMs === undefined ? refusal : wordRenderTimeout(refusal, options.timeoutMs, options.names);
+    throw renderRefusal(error, options);
   }
 }
 

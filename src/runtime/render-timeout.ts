@@ -1,4 +1,4 @@
-import { SuperimposeError } from '../contract/errors.js';
+import { fromEngine, SuperimposeError } from '../contract/errors.js';
 import { ImageError } from '../engine/errors.js';
 import { settingName, type SettingNames } from './settings.js';
 
@@ -19,4 +19,10 @@ export function renderTimeoutError(timeoutMs: number, names: SettingNames | unde
 export function wordRenderTimeout(error: unknown, timeoutMs: number, names: SettingNames | undefined): unknown {
   const timedOut = (error instanceof ImageError && error.code === 'timeout') || (error instanceof SuperimposeError && error.code === 'render_timeout');
   return timedOut ? renderTimeoutError(timeoutMs, names, error) : error;
+}
+
+/** A render's failure as its caller gets it: the engine's errors as SuperimposeErrors, a timeout naming the setting that bounds it. */
+export function renderRefusal(error: unknown, options: { readonly timeoutMs?: number | undefined; readonly names?: SettingNames | undefined }): unknown {
+  const refusal = fromEngine(error);
+  return options.timeoutMs === undefined ? refusal : wordRenderTimeout(refusal, options.timeoutMs, options.names);
 }

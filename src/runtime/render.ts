@@ -1,4 +1,4 @@
-import { fromEngine, SuperimposeError } from '../contract/errors.js';
+import { SuperimposeError } from '../contract/errors.js';
 import type { ImageSource } from '../contract/parameters.js';
 import type { SuperimposeParams } from '../contract/superimpose.js';
 import { decodeImage, decodeRgba, encodeImage, type DecodeOptions, type EncodeOptions, type OutputFormat } from '../engine/codec.js';
@@ -8,7 +8,7 @@ import type { PixelLimit } from '../engine/limits.js';
 import type { Raster } from '../engine/raster.js';
 import type { DecodedImageCache, ImageField } from './decoded-cache.js';
 import { DEFAULT_PIXEL_LIMITS, type PixelLimits } from './limits.js';
-import { wordRenderTimeout } from './render-timeout.js';
+import { renderRefusal } from './render-timeout.js';
 import { settingName, type SettingNames } from './settings.js';
 import { loadImageSource, type UrlLoader } from './sources.js';
 import { checkSvgInput } from './svg-input.js';
@@ -88,8 +88,7 @@ export async function renderSuperimpose(params: SuperimposeParams, options: Rend
   try {
     return await renderPlan(planSuperimpose(params), options);
   } catch (error) {
-    const refusal = fromEngine(error);
-    throw options.timeoutMs === undefined ? refusal : wordRenderTimeout(refusal, options.timeoutMs, options.names);
+    throw renderRefusal(error, options);
   }
 }
 

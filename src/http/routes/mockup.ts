@@ -4,7 +4,7 @@ import { mockupJsonSchema } from '../../contract/mockup.js';
 import type { MockupRenderer } from '../../runtime/renderer.js';
 import { clientGone } from '../client-gone.js';
 import { errorResponses, imageOrBase64Response } from '../schemas.js';
-import { contentType } from './superimpose.js';
+import { sendRendered } from './superimpose.js';
 
 /** POST /v1/mockup: the design layers painted on the base (MOCKUP.md); image bytes, or {"image": base64} when base64 is true. */
 export function mockupRoute(app: FastifyInstance, renderMockup: MockupRenderer): void {
@@ -20,9 +20,7 @@ export function mockupRoute(app: FastifyInstance, renderMockup: MockupRenderer):
     },
     handler: async (request, reply) => {
       const params = request.body;
-      const { data, info } = await renderMockup(params, { signal: clientGone(reply) });
-      if (params.base64) return reply.type('application/json').send({ image: data.toString('base64') });
-      return reply.type(contentType(info.format)).send(data);
+      return sendRendered(reply, await renderMockup(params, { signal: clientGone(reply) }), params.base64);
     },
   });
 }
