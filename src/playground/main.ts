@@ -96,9 +96,9 @@ class Playground {
     this.changed(mode);
   }
 
-  private target(): SnippetTarget {
-    const request = this.mode.request(asBase64);
-    return { url: new URL(this.mode.endpoint, location.href).href, keyRequired: config.keyRequired, output: outputName(this.mode.outputStem, request?.['image_format'], request?.['base64']), stem: this.mode.outputStem };
+  /** Where a snippet of `request` sends it and writes the answer. */
+  private target(request: { readonly [key: string]: unknown }): SnippetTarget {
+    return { url: new URL(this.mode.endpoint, location.href).href, keyRequired: config.keyRequired, output: outputName(this.mode.outputStem, request['image_format'], request['base64']), stem: this.mode.outputStem };
   }
 
   /** A mode's request changed: the code follows at once, the preview after the pause. */
@@ -143,7 +143,7 @@ class Playground {
 
   private snippet(language: Language): string | undefined {
     const tree = this.mode.request(fromFile);
-    return tree && LANGUAGES[language].make(tree, this.target());
+    return tree && LANGUAGES[language].make(tree, this.target(tree));
   }
 
   private showCode(): void {
@@ -165,8 +165,11 @@ class Playground {
   }
 
   private downloadRequest(): void {
-    const request = this.mode.request(asBase64);
-    const body = this.shown.get(this.mode)?.body ?? (request && JSON.stringify(request));
+    const current = () => {
+      const request = this.mode.request(asBase64);
+      return request && JSON.stringify(request);
+    };
+    const body = this.shown.get(this.mode)?.body ?? current();
     if (body) download(`${this.mode.outputStem}-request.json`, body);
     else this.status.textContent = 'Nothing to download yet: pick the images first.';
   }
