@@ -4,7 +4,7 @@ import { FITS } from '../engine/mockup/fit.js';
 import { boxQuad, type Quad } from '../engine/mockup/geometry.js';
 import { isStrictlyConvex } from '../engine/mockup/quad.js';
 import { describeValue, SuperimposeError } from './errors.js';
-import { expectationOf, shapeOf, type ImageForm, type ParameterTable } from './parameters.js';
+import { expectationOf, parseOrThrow, shapeOf, type ImageForm, type ParameterTable } from './parameters.js';
 import { SUPERIMPOSE_PARAMETERS } from './superimpose.js';
 
 /** A blur wider than this softens any map to flat (and its kernel would cost time for nothing). */
@@ -32,7 +32,7 @@ export const MOCKUP_LAYER_PARAMETERS = {
 } as const satisfies ParameterTable;
 
 /** Numbers are finite (zod refuses NaN and ±Infinity); width and height are also above 0. */
-export const MOCKUP_BOX_PARAMETERS = {
+const MOCKUP_BOX_PARAMETERS = {
   x: { kind: 'number', description: 'Left edge of the unturned box, in base pixels.' },
   y: { kind: 'number', description: 'Top edge of the unturned box, in base pixels.' },
   width: { kind: 'number', description: 'Width in base pixels, above 0.' },
@@ -46,7 +46,7 @@ export const MOCKUP_DISPLACEMENT_PARAMETERS = {
 } as const satisfies ParameterTable;
 
 /** Fields no flat row can type: what the schema and the docs say of them. */
-export const MOCKUP_STRUCTURE = {
+const MOCKUP_STRUCTURE = {
   layers: { expected: `an array of 1 to ${MOCKUP_LIMITS.maxLayers} layers`, description: 'Designs painted in order over the base.' },
   quad: { expected: '4 corners [x, y] of finite numbers', description: "Where the design's area lands: its top-left, top-right, bottom-right and bottom-left corners in base pixels; strictly convex, either way round." },
   box: { expected: 'an object {x, y, width, height, rotation?}', description: 'Shorthand for a quad: the rectangle, turned rotation degrees counter-clockwise on screen about its centre.' },
@@ -196,10 +196,5 @@ function refusal(issue: z.core.$ZodIssue, input: unknown, cause: z.ZodError): Su
 
 /** Validates a mockup request (`images`: the surface's form); a bad one throws a 400 SuperimposeError naming the deepest field, as `layers[1].quad`. */
 export function parseMockupRequest(input: unknown, images: ImageForm = 'library'): MockupParams {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new SuperimposeError('invalid_parameter', `Expected a JSON object of mockup parameters but received ${describeValue(input)}`);
-  }
-  const result = (images === 'json' ? mockupJsonSchema : mockupRequestSchema).safeParse(input);
-  if (result.success) return result.data;
-  throw refusal(result.error.issues[0]!, input, result.error);
+  return parseOrThrow(images === 'json' ? mockupJsonSchema : mockupRequestSchema, input, 'mockup', refusal);
 }

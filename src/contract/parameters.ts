@@ -116,14 +116,21 @@ export function shapeOf<T extends ParameterTable, D extends boolean, I extends I
   return shape as Shape<T, D, I>;
 }
 
-/** Parses against a schema; the first problem becomes a 400 naming its field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+/** A schema's first problem as the refusal to throw; `input` is what was parsed. */
+export type IssueRefusal = (issue: z.core.$ZodIssue, input: unknown, error: z.ZodError) => SuperimposeError;
+
+/**
+ * Parses against a schema; the first problem becomes a 400 naming its field,
+ * a top-level one by default, or as `refuse` words it (nested schemas).
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string, refuse?: IssueRefusal): z.output<S> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new SuperimposeError('invalid_parameter', `Expected a JSON object of ${what} parameters but received ${describeValue(input)}`);
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  if (refuse) throw refuse(issue, input, result.error);
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0]!;
     const known = Object.keys((schema as unknown as z.ZodObject).shape).join(', ');

@@ -4,7 +4,7 @@ import { checkDeadline, isLibvipsTimeout, sharpTimeout, timeoutError, type Deadl
 import { ImageError } from './errors.js';
 import type { PixelLimit } from './limits.js';
 import { decodePng } from './png.js';
-import { tooLargeError } from './probe.js';
+import { readImageHeader, tooLargeError } from './probe.js';
 import type { Raster, Rgba } from './raster.js';
 
 export const OUTPUT_FORMATS = ['jpeg', 'png', 'webp'] as const;
@@ -108,7 +108,7 @@ async function decodeError(input: Buffer, options: DecodeOptions, cause: unknown
   }
   if (/pixel limit/i.test(detail)) {
     // Only now read the size, from the header alone, to name it.
-    const { width = 0, height = 0 } = await sharp(input, { limitInputPixels: false, pages: 1, autoOrient: true }).metadata().catch(() => ({ width: 0, height: 0 }));
+    const { width, height } = (await readImageHeader(input)) ?? { width: 0, height: 0 };
     return tooLargeError({ width, height }, options, field, cause);
   }
   return new ImageError('invalid_image', `Expected a decodable jpeg, png, webp, gif, tiff, avif, heif or svg image for ${field} but it could not be decoded: ${detail}`, field, cause);

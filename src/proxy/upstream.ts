@@ -20,7 +20,7 @@ export interface UpstreamOptions {
   readonly names?: SettingNames;
 }
 
-export interface UpstreamCall {
+interface UpstreamCall {
   readonly method: 'GET' | 'POST';
   /** Absolute URL, or a path on baseUrl. */
   readonly url: string;
@@ -33,7 +33,7 @@ export interface UpstreamCall {
 }
 
 /** Upstream's status and headers, and its body within the bounds. */
-export interface UpstreamAnswer {
+interface UpstreamAnswer {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: Headers;

@@ -4,7 +4,7 @@ import type { Raster } from '../engine/raster.js';
 export type ImageField = 'base_image' | 'overlay_image' | 'mask';
 
 /** One image input of one render: its field as refusals name it (`base_image`, `mask`, `layers[1].image`) and where it comes from. */
-export interface ImageUse {
+interface ImageUse {
   readonly field: string;
   readonly source: unknown;
 }

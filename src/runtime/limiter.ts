@@ -7,7 +7,7 @@ interface Waiter {
   readonly cancel: () => void;
 }
 
-export interface LimiterOptions {
+interface LimiterOptions {
   /** Tasks running at once. */
   readonly concurrency: number;
   /** Tasks waiting for a slot; past this a new one is a 429. */

@@ -2,7 +2,7 @@ import type { ImageHeader } from '../engine/probe.js';
 import type { Size } from '../engine/raster.js';
 
 /** What the headers of a request's inputs say, before anything is decoded. */
-export interface InputHeaders {
+interface InputHeaders {
   readonly base: ImageHeader | undefined;
   readonly overlay: ImageHeader | undefined;
   readonly mask: ImageHeader | undefined;
@@ -16,7 +16,7 @@ export interface InputHeaders {
  * keeps whole frames of its own for AVIF and HEIF; libwebp and GIF's palette
  * expansion a plane or so; JPEG, PNG and TIFF stream their rows.
  */
-export const DECODER_SCRATCH_BYTES_PER_PIXEL: Readonly<Record<string, number>> = { heif: 12, webp: 2, gif: 2 };
+const DECODER_SCRATCH_BYTES_PER_PIXEL: Readonly<Record<string, number>> = { heif: 12, webp: 2, gif: 2 };
 
 const area = (size: Size | undefined): number => (size ? size.width * size.height : 0);
 
@@ -42,7 +42,7 @@ export function estimateRenderBytes(headers: InputHeaders, canvas: Size | undefi
 }
 
 /** What the headers of a mockup's inputs say. */
-export interface MockupHeaders {
+interface MockupHeaders {
   readonly base: ImageHeader | undefined;
   readonly layers: readonly { readonly image: ImageHeader | undefined; readonly clip: ImageHeader | undefined; readonly map: ImageHeader | undefined; readonly baseMap: boolean }[];
   readonly encodedBytes: number;

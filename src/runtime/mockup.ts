@@ -11,21 +11,19 @@ import { loadImageSource } from './sources.js';
 import { checkSvgInput } from './svg-input.js';
 
 /** Every image field of a mockup request, by the name its refusals give: `base_image`, `layers[1].image`, `layers[0].clip`, `layers[2].displacement.map`. */
-export interface MockupImageField {
+interface MockupImageField {
   readonly field: string;
   readonly source: ImageSource;
-  /** A base or a map is decoded as it is; a design or a clip always with alpha. */
-  readonly alpha: boolean;
 }
 
 /** The image fields of a validated request, in order: the base, then each layer's image, clip and map. */
 export function mockupImageFields(params: MockupParams): MockupImageField[] {
-  const fields: MockupImageField[] = [{ field: 'base_image', source: params.base_image, alpha: false }];
+  const fields: MockupImageField[] = [{ field: 'base_image', source: params.base_image }];
   params.layers.forEach((layer: MockupLayerParams, i) => {
-    fields.push({ field: `layers[${i}].image`, source: layer.image, alpha: true });
-    if (layer.clip !== undefined) fields.push({ field: `layers[${i}].clip`, source: layer.clip, alpha: true });
+    fields.push({ field: `layers[${i}].image`, source: layer.image });
+    if (layer.clip !== undefined) fields.push({ field: `layers[${i}].clip`, source: layer.clip });
     const map = layer.displacement?.map;
-    if (map !== undefined && map !== 'base') fields.push({ field: `layers[${i}].displacement.map`, source: map, alpha: false });
+    if (map !== undefined && map !== 'base') fields.push({ field: `layers[${i}].displacement.map`, source: map });
   });
   return fields;
 }

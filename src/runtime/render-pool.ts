@@ -16,7 +16,7 @@ function workerModule(): { filename: string; execArgv: string[] } {
   };
 }
 
-export interface PoolRunOptions {
+interface PoolRunOptions {
   /** The client's: aborted when it goes away. */
   readonly signal?: AbortSignal | undefined;
   /** Wall-clock bound on the render, and the refusal to answer past it. */

@@ -15,7 +15,7 @@ export interface CostLimits {
 }
 
 /** libvips renders an SVG in tiles of this size, and librsvg makes each layer the canvas's size again for each tile. */
-export const LIBVIPS_SVG_TILE = 2000;
+const LIBVIPS_SVG_TILE = 2000;
 
 interface Cost {
   readonly elements: number;

@@ -59,7 +59,7 @@ export function isSvg(bytes: Uint8Array): boolean {
 }
 
 /** The refusal of any SVG where SVG is off. */
-export function svgOffError(field: string, names?: SettingNames): SuperimposeError {
+function svgOffError(field: string, names?: SettingNames): SuperimposeError {
   return new SuperimposeError(
     'unsupported_input',
     `Expected a jpeg, png, webp, gif, tiff or avif image for ${field} but received SVG, which this server does not take (${settingName(names, 'svgInput')} is off)`,
@@ -67,7 +67,7 @@ export function svgOffError(field: string, names?: SettingNames): SuperimposeErr
   );
 }
 
-export interface SvgInputOptions extends SvgPolicyOptions {
+interface SvgInputOptions extends SvgPolicyOptions {
   /** Whether SVG is taken at all: the server's switch; the library and the CLI pass 'on'. */
   readonly svg: 'on' | 'off';
   readonly names?: SettingNames | undefined;

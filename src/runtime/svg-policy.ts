@@ -18,23 +18,23 @@ import { scanSvg, type Refuse, type ScanLimits, type SvgDocument } from './svg-s
 /** Bytes of SVG text, after inflating SVGZ. */
 export const MAX_SVG_BYTES = 2 * 1024 * 1024;
 /** Elements as written. */
-export const MAX_SVG_ELEMENTS = 50_000;
+const MAX_SVG_ELEMENTS = 50_000;
 /** Elements drawn once <use> and url(#…) references are followed: copies can draw no more than a document could hold. */
-export const MAX_SVG_DRAWN_ELEMENTS = 50_000;
+const MAX_SVG_DRAWN_ELEMENTS = 50_000;
 /** References (<use> of a <use>, a pattern in a pattern) nested deeper than this are refused. */
-export const MAX_SVG_REFERENCE_DEPTH = 8;
+const MAX_SVG_REFERENCE_DEPTH = 8;
 /** Elements inside elements: librsvg and the cost walk recurse this deep. */
-export const MAX_SVG_NESTING = 256;
+const MAX_SVG_NESTING = 256;
 /** Elements drawn × canvas pixels: what painting every element over the whole canvas would touch. */
-export const MAX_SVG_PAINTED_PIXELS = 2e10;
+const MAX_SVG_PAINTED_PIXELS = 2e10;
 /** Layers × canvas pixels × libvips' tiles: each layer is a canvas-sized surface, made again per tile. */
-export const MAX_SVG_LAYER_PIXELS = 1e9;
+const MAX_SVG_LAYER_PIXELS = 1e9;
 
-export interface SvgLimits extends ScanLimits, CostLimits {
+interface SvgLimits extends ScanLimits, CostLimits {
   readonly maxBytes: number;
 }
 
-export const DEFAULT_SVG_LIMITS: SvgLimits = {
+const DEFAULT_SVG_LIMITS: SvgLimits = {
   maxBytes: MAX_SVG_BYTES,
   maxElements: MAX_SVG_ELEMENTS,
   maxDrawnElements: MAX_SVG_DRAWN_ELEMENTS,

@@ -22,7 +22,7 @@ export interface Effect {
   readonly refs: readonly Ref[];
 }
 
-export interface SvgElement {
+interface SvgElement {
   /** The local name, without any namespace prefix. */
   readonly name: string;
   readonly children: number[];
@@ -95,7 +95,7 @@ export function stripComments(css: string): string {
 }
 
 /** `url(…)` targets in CSS or an attribute, each required local (`#id`); only a target's start matters, so only that is read. */
-export function urlTargets(text: string, what: string, refuse: Refuse): string[] {
+function urlTargets(text: string, what: string, refuse: Refuse): string[] {
   const ids: string[] = [];
   for (const match of text.matchAll(/url\(\s*(['"]?)\s*([^'")]{0,256})/gi)) {
     const target = match[2]!.trim();
@@ -116,7 +116,7 @@ export function declarations(css: string): [string, string][] {
 }
 
 /** Refusals for CSS text, inline or a sheet: no escapes (which could spell any name), imports, external urls or filters. */
-export function checkCss(css: string, what: string, refuse: Refuse): void {
+function checkCss(css: string, what: string, refuse: Refuse): void {
   const text = stripComments(css);
   if (text.includes('\\')) refuse('unsupported_input', `without CSS escapes`, `it has a backslash in ${what}`);
   if (/@import/i.test(text)) refuse('unsupported_input', `without external references`, `it has @import in ${what}`);

@@ -11,7 +11,7 @@ import { writeOutput } from '../output.js';
 import { progress } from '../progress.js';
 import type { Template } from './template.js';
 
-export interface EachOptions {
+interface EachOptions {
   /** The placeholder each matched file fills, and the glob. */
   readonly name: string;
   readonly pattern: string;

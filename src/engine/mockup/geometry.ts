@@ -27,7 +27,7 @@ export interface AreaSize {
 export type Homography = readonly [number, number, number, number, number, number, number, number, number];
 
 /** The box shorthand of a layer: a rectangle turned `rotation` degrees counter-clockwise on screen about its centre. */
-export interface Box {
+interface Box {
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -126,7 +126,7 @@ export function boxQuad(box: Box): Quad {
 }
 
 /** How far the displacement can move a sample point, in base pixels along each axis. */
-export interface Reach {
+interface Reach {
   readonly x: number;
   readonly y: number;
 }

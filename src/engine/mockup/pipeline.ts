@@ -21,7 +21,7 @@ export interface MockupLayerInput {
   readonly displacement?: MockupDisplacementInput | undefined;
 }
 
-export interface MockupDisplacementInput {
+interface MockupDisplacementInput {
   /** An image of the base's size, or the original base's own luma. */
   readonly map: Raster | 'base';
   /** (sx, sy) in base pixels. */
