@@ -6,10 +6,10 @@ import { parseSuperimposeRequest } from '../contract/superimpose.js';
 import { DecodedImageCache } from '../runtime/decoded-cache.js';
 import { renderSuperimpose } from '../runtime/render.js';
 import { parseCommandLine } from './args.js';
-import { describeError, EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 import { cliRenderOptions, printLine, type CliIo } from './io.js';
 import { outputFormatFor, writeOutput, type OutputNames } from './output.js';
-import { progress } from './progress.js';
+import { runJobs } from './progress.js';
 
 export const BATCH_HELP = `Usage: superimpose batch JOBS.json --out-dir DIR [--concurrency N]
 
@@ -81,33 +81,15 @@ export async function batchCommand(args: string[], io: CliIo): Promise<number> {
   const cache = new DecodedImageCache();
   cache.plan(jobs.map((job) => job.request));
   const renderOptions = { ...cliRenderOptions(io), cache };
-  const report = progress(jobs.length, io.stderr);
-  const failures: { job: Job; reason: string }[] = [];
-  let done = 0;
-  let next = 0;
-
-  const run = async (job: Job) => {
-    const started = performance.now();
-    try {
-      const request = { ...job.request };
-      const format = outputFormatFor(job.out, { imageFormat: request['image_format'], base64: request['base64'] }, JOB_FIELD_NAMES);
-      if (format) request['image_format'] = format;
-      const { data } = await renderSuperimpose(parseSuperimposeRequest(request), renderOptions);
-      await mkdir(dirname(job.out), { recursive: true });
-      await writeOutput(job.out, request['base64'] === true ? `${data.toString('base64')}\n` : data, '"out"');
-      done++;
-      report(done, failures.length, `ok ${relative(outDir, job.out)} (${Math.round(performance.now() - started)} ms)`);
-    } catch (error) {
-      failures.push({ job, reason: describeError(error, false) });
-      done++;
-      report(done, failures.length, `FAILED ${relative(outDir, job.out)}`);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, jobs.length) }, async () => {
-      while (next < jobs.length) await run(jobs[next++]!);
-    }),
-  );
+  const label = (job: Job) => relative(outDir, job.out);
+  const failures = await runJobs(jobs, concurrency, io.stderr, { done: label, failed: label }, async (job) => {
+    const request = { ...job.request };
+    const format = outputFormatFor(job.out, { imageFormat: request['image_format'], base64: request['base64'] }, JOB_FIELD_NAMES);
+    if (format) request['image_format'] = format;
+    const { data } = await renderSuperimpose(parseSuperimposeRequest(request), renderOptions);
+    await mkdir(dirname(job.out), { recursive: true });
+    await writeOutput(job.out, request['base64'] === true ? `${data.toString('base64')}\n` : data, '"out"');
+  });
 
   printLine(io, `${jobs.length - failures.length} written to ${outDir}, ${failures.length} failed`);
   for (const { job, reason } of failures.sort((a, b) => a.job.index - b.job.index)) {

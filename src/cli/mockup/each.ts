@@ -5,10 +5,10 @@ import { parseMockupRequest, type MockupParams } from '../../contract/mockup.js'
 import { fillTemplate } from '../../library/mockup.js';
 import { DecodedImageCache } from '../../runtime/decoded-cache.js';
 import { mockupImageFields, renderMockupRequest } from '../../runtime/mockup.js';
-import { describeError, EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { cliRenderOptions, printLine, type CliIo } from '../io.js';
 import { writeOutput } from '../output.js';
-import { progress } from '../progress.js';
+import { runJobs } from '../progress.js';
 import type { Template } from './template.js';
 
 interface EachOptions {
@@ -68,27 +68,11 @@ export async function renderEach(template: Template, options: EachOptions, io: C
   const cache = new DecodedImageCache();
   cache.planUses(jobs.flatMap((job) => mockupImageFields(job.params)));
   const renderOptions = { ...cliRenderOptions(io), cache };
-  const report = progress(jobs.length, io.stderr);
-  const failures: { job: Job; reason: string }[] = [];
-  let done = 0;
-
-  const run = async (job: Job) => {
-    const started = performance.now();
-    try {
-      const { data } = await renderMockupRequest(job.params, renderOptions);
-      await writeOutput(job.out, job.params.base64 ? `${data.toString('base64')}\n` : data, '--out-dir');
-      report(++done, failures.length, `ok ${shown(job.input)} -> ${job.out} (${Math.round(performance.now() - started)} ms)`);
-    } catch (error) {
-      failures.push({ job, reason: describeError(error, false) });
-      report(++done, failures.length, `FAILED ${shown(job.input)}`);
-    }
-  };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(options.concurrency, jobs.length) }, async () => {
-      while (next < jobs.length) await run(jobs[next++]!);
-    }),
-  );
+  const labels = { done: (job: Job) => `${shown(job.input)} -> ${job.out}`, failed: (job: Job) => shown(job.input) };
+  const failures = await runJobs(jobs, options.concurrency, io.stderr, labels, async (job) => {
+    const { data } = await renderMockupRequest(job.params, renderOptions);
+    await writeOutput(job.out, job.params.base64 ? `${data.toString('base64')}\n` : data, '--out-dir');
+  });
 
   printLine(io, `${jobs.length - failures.length} written to ${options.outDir}, ${failures.length} failed`);
   for (const { job, reason } of failures.sort((a, b) => a.job.input.localeCompare(b.job.input))) printLine(io, `  ${shown(job.input)}: ${reason}`);
